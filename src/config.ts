@@ -1,0 +1,260 @@
+// One validated configuration object. Nothing else in Plaza reads process.env: every module receives the parts of
+// this object it needs, so tests build a Config directly and never depend on the environment of the machine.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Operator controls shared by every dialect (Ulord §2.8 names them; the other dialects reuse them). */
+export interface OperatorControls {
+  /** Global maintenance switch. */
+  maintenance: boolean;
+  /** Route keys (e.g. `ulord:/v1/role/add`) under maintenance. */
+  maintenanceEndpoints: string[];
+  /** Route keys switched off. */
+  disabledEndpoints: string[];
+  /** CIDR ranges (IPv4 or IPv6) whose requests are refused. */
+  ipDenyList: string[];
+  /** Sliding-window limit per client IP, requests per minute (0 = unlimited). */
+  perIpPerMinute: number;
+  /** Sliding-window limit per app key (external) or per developer (management), requests per minute. */
+  perKeyPerMinute: number;
+}
+
+export interface UlordSettings {
+  assetSymbol: string;
+  publishFee: string;
+  walletGrant: string;
+  developerGrant: string;
+  registrationOpen: boolean;
+  tokenTtlSeconds: number;
+  maxPageSize: number;
+  requireSecretForDeveloperWallet: boolean;
+  payPasswordMaxFailures: number;
+  payPasswordLockSeconds: number;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  /** `sqlite:<absolute file path>` or a `postgres://` URL. */
+  databaseUrl: string;
+  adminUsername: string | null;
+  adminPassword: string | null;
+  /** 32 bytes; encrypts recoverable secrets at rest (AES-256-GCM). */
+  masterKey: Buffer;
+  blockIntervalMs: number;
+  /** A transfer is irreversible once its block is followed by this many sealed blocks. */
+  irreversibleAfterBlocks: number;
+  sandbox: boolean;
+  logLevel: LogLevel;
+  bodyLimitBytes: number;
+  idempotencyRetentionMs: number;
+  shutdownGraceMs: number;
+  operator: OperatorControls;
+  ulord: UlordSettings;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function defaultOperatorControls(): OperatorControls {
+  return {
+    maintenance: false,
+    maintenanceEndpoints: [],
+    disabledEndpoints: [],
+    ipDenyList: [],
+    perIpPerMinute: 600,
+    perKeyPerMinute: 1200,
+  };
+}
+
+export function defaultUlordSettings(): UlordSettings {
+  return {
+    assetSymbol: 'ULD',
+    publishFee: '0',
+    walletGrant: '0',
+    developerGrant: '0',
+    registrationOpen: true,
+    tokenTtlSeconds: 21600,
+    maxPageSize: 100,
+    requireSecretForDeveloperWallet: true,
+    payPasswordMaxFailures: 5,
+    payPasswordLockSeconds: 900,
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function text(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got ${JSON.stringify(raw)}`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function parseMasterKey(name: string, raw: string): Buffer {
+  const trimmed = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  const b = Buffer.from(trimmed, 'base64');
+  if (b.length === 32 && /^[A-Za-z0-9+/_-]+=*$/.test(trimmed)) return b;
+  throw new ConfigError(name, 'must be 32 bytes as 64 hex digits or base64');
+}
+
+/** Reads the master key from the environment, or from `<dataDir>/master.key`, generating that file (0600) once. */
+function loadMasterKey(env: Env, dataDir: string): Buffer {
+  const raw = env.PLAZA_MASTER_KEY;
+  if (raw !== undefined && raw !== '') return parseMasterKey('PLAZA_MASTER_KEY', raw);
+  const file = join(dataDir, 'master.key');
+  if (existsSync(file)) return parseMasterKey(file, readFileSync(file, 'utf8'));
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return parseMasterKey(file, readFileSync(file, 'utf8'));
+}
+
+function parseDatabaseUrl(raw: string | undefined, dataDir: string): string {
+  if (raw === undefined || raw === '') return `sqlite:${join(dataDir, 'plaza.db')}`;
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('PLAZA_DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    return raw;
+  }
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (path === '') throw new ConfigError('PLAZA_DATABASE_URL', 'sqlite: needs a file path');
+    return `sqlite:${path === ':memory:' ? path : resolve(path)}`;
+  }
+  throw new ConfigError('PLAZA_DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+}
+
+function readConfigFile(env: Env): Record<string, unknown> {
+  const file = env.PLAZA_CONFIG_FILE;
+  if (file === undefined || file === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError('PLAZA_CONFIG_FILE', `cannot read JSON from ${file}: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('PLAZA_CONFIG_FILE', 'must hold a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Overlays the keys of `patch` that exist in `base` and have the same JSON type; anything else is an error. */
+function overlay<T extends object>(section: string, base: T, patch: unknown): T {
+  if (patch === undefined) return base;
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    throw new ConfigError('PLAZA_CONFIG_FILE', `"${section}" must be an object`);
+  }
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (!(k in base)) throw new ConfigError('PLAZA_CONFIG_FILE', `unknown setting "${section}.${k}"`);
+    const expected = (base as Record<string, unknown>)[k];
+    const sameType = Array.isArray(expected) ? Array.isArray(v) : typeof v === typeof expected;
+    if (!sameType) throw new ConfigError('PLAZA_CONFIG_FILE', `"${section}.${k}" has the wrong type`);
+    out[k] = v;
+  }
+  return out as T;
+}
+
+/** Builds the configuration from environment variables (and the optional JSON file named by PLAZA_CONFIG_FILE). */
+export function loadConfig(env: Env = process.env): Config {
+  const dataDirRaw = text(env, 'PLAZA_DATA_DIR', './data');
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(dataDirRaw);
+  const host = text(env, 'PLAZA_HOST', '127.0.0.1');
+  const port = integer(env, 'PLAZA_PORT', 3000, 0, 65535);
+  const publicUrl = text(env, 'PLAZA_PUBLIC_URL', `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  try {
+    new URL(publicUrl);
+  } catch {
+    throw new ConfigError('PLAZA_PUBLIC_URL', `is not a URL: ${JSON.stringify(publicUrl)}`);
+  }
+  const adminUsername = env.PLAZA_ADMIN_USERNAME || null;
+  const adminPassword = env.PLAZA_ADMIN_PASSWORD || null;
+  if ((adminUsername === null) !== (adminPassword === null)) {
+    throw new ConfigError(adminUsername === null ? 'PLAZA_ADMIN_USERNAME' : 'PLAZA_ADMIN_PASSWORD', 'PLAZA_ADMIN_USERNAME and PLAZA_ADMIN_PASSWORD go together');
+  }
+  if (adminPassword !== null && adminPassword.length < 6) {
+    throw new ConfigError('PLAZA_ADMIN_PASSWORD', 'must be at least 6 characters');
+  }
+  const logLevel = text(env, 'PLAZA_LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('PLAZA_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const file = readConfigFile(env);
+  const databaseUrl = parseDatabaseUrl(env.PLAZA_DATABASE_URL, dataDir);
+  return {
+    host,
+    port,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    dataDir,
+    databaseUrl,
+    adminUsername,
+    adminPassword,
+    masterKey: loadMasterKey(env, dataDir),
+    blockIntervalMs: integer(env, 'PLAZA_BLOCK_INTERVAL_MS', 3000, 50, 3_600_000),
+    irreversibleAfterBlocks: integer(env, 'PLAZA_IRREVERSIBLE_AFTER_BLOCKS', 2, 0, 1000),
+    sandbox: flag(env, 'PLAZA_SANDBOX', env.NODE_ENV !== 'production'),
+    logLevel,
+    bodyLimitBytes: integer(env, 'PLAZA_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    idempotencyRetentionMs: integer(env, 'PLAZA_IDEMPOTENCY_RETENTION_SECONDS', 86400, 60, 30 * 86400) * 1000,
+    shutdownGraceMs: integer(env, 'PLAZA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    operator: overlay('operator', defaultOperatorControls(), file.operator),
+    ulord: overlay('ulord', defaultUlordSettings(), file.ulord),
+  };
+}
+
+/** A configuration for tests and tools: defaults, an in-memory master key, overridable per field. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    publicUrl: 'http://127.0.0.1:3000',
+    dataDir: '/tmp/plaza-test',
+    databaseUrl: 'sqlite::memory:',
+    adminUsername: null,
+    adminPassword: null,
+    masterKey: Buffer.alloc(32, 7),
+    blockIntervalMs: 3000,
+    irreversibleAfterBlocks: 2,
+    sandbox: true,
+    logLevel: 'silent',
+    bodyLimitBytes: 1024 * 1024,
+    idempotencyRetentionMs: 86_400_000,
+    shutdownGraceMs: 1000,
+    operator: { ...defaultOperatorControls(), perIpPerMinute: 0, perKeyPerMinute: 0 },
+    ulord: defaultUlordSettings(),
+    ...overrides,
+  };
+}

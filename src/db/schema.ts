@@ -1,0 +1,187 @@
+// Row types of every table, as Kysely sees them. Every integer column is 64-bit on both stores and is read back
+// as bigint (see database.ts); flags are 0/1 integers; times are epoch milliseconds. Repositories convert ids to
+// `number` at their edge with `toNum` from values.ts.
+import type { ColumnType, Generated } from 'kysely';
+
+/** A 64-bit integer column: always read back as bigint at run time (typed loosely so comparisons take numbers). */
+export type Int8 = ColumnType<bigint | number, bigint | number, bigint | number>;
+/** An auto-increment 64-bit key. */
+export type Serial = ColumnType<bigint | number, bigint | number | undefined, never>;
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface DeveloperRolesTable {
+  id: Serial;
+  name: string;
+  name_lower: string;
+  des: string | null;
+  builtin: Int8;
+}
+
+export interface DevelopersTable {
+  id: Serial;
+  username: string;
+  username_lower: string;
+  password_hash: string;
+  email: string | null;
+  email_lower: string | null;
+  phone: string | null;
+  role_id: Int8;
+  created_at: Int8;
+  updated_at: Int8 | null;
+}
+
+export interface DeveloperTokensTable {
+  id: Serial;
+  token_hash: string;
+  developer_id: Int8;
+  kind: string;
+  created_at: Int8;
+  expires_at: Int8;
+  revoked_at: Int8 | null;
+}
+
+export interface AppTypesTable {
+  id: Serial;
+  parent_id: Int8 | null;
+  name: string;
+  name_lower: string;
+  des: string | null;
+  created_at: Int8;
+}
+
+/** One row per number of the uid space that users and apps share (YOYOW's checksum rule, identity/uid.ts). */
+export interface UidSequenceTable {
+  n: Serial;
+  kind: string;
+  created_at: Int8;
+}
+
+export interface AppsTable {
+  /** The app's numeric uid. */
+  id: Int8;
+  developer_id: Int8;
+  name: string;
+  name_lower: string;
+  des: string | null;
+  type_id: Int8 | null;
+  appkey: string;
+  /** AES-256-GCM under the master key (crypto/secretbox.ts). */
+  secret_enc: string;
+  /** SHA-256 of the secret, hex: finds an app by its secret without decrypting every row. */
+  secret_hash: string;
+  status: 'live' | 'removed';
+  banned: Int8;
+  key_expires_at: Int8 | null;
+  /** JSON array of dialect names this app may use, or null for all. */
+  dialects: string | null;
+  created_at: Int8;
+  updated_at: Int8 | null;
+  removed_at: Int8 | null;
+}
+
+export interface AssetsTable {
+  id: Serial;
+  symbol: string;
+  precision: Int8;
+  enabled: Int8;
+  created_at: Int8;
+}
+
+export interface LedgerAccountsTable {
+  id: Serial;
+  owner_kind: string;
+  owner_id: string;
+  asset_id: Int8;
+  sub: string;
+  allow_negative: Int8;
+  frozen: Int8;
+  /** Posted balance, minor units. */
+  balance: Int8;
+  /** Sum of outbound pending holds. */
+  pending_out: Int8;
+  /** Sum of inbound pending holds. */
+  pending_in: Int8;
+  created_at: Int8;
+}
+
+export interface LedgerTransfersTable {
+  seq: Serial;
+  /** 32 hex, random: makes every transfer's canonical encoding (and so its txid) unique. */
+  id: string;
+  txid: string;
+  debit_account_id: Int8;
+  credit_account_id: Int8;
+  asset_id: Int8;
+  amount: Int8;
+  kind: string;
+  memo: string;
+  /** Canonical JSON object. */
+  metadata: string;
+  status: 'pending' | 'posted' | 'voided';
+  idempotency_key: string | null;
+  created_at: Int8;
+  posted_at: Int8 | null;
+  voided_at: Int8 | null;
+  /** The block that seals it: assigned at posting (the open block), never changed afterwards. */
+  block_number: Int8 | null;
+}
+
+/** A single row (id = 1): the number of the block currently open for new entries. */
+export interface LedgerStateTable {
+  id: Int8;
+  open_block: Int8;
+}
+
+export interface LedgerBlocksTable {
+  number: Int8;
+  hash: string;
+  previous: string;
+  timestamp: Int8;
+  merkle_root: string;
+  entry_count: Int8;
+  signature: string;
+  public_key: string;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  route: string;
+  key: string;
+  fingerprint: string;
+  status_code: Int8;
+  headers: string;
+  body: string;
+  created_at: Int8;
+  expires_at: Int8;
+}
+
+export interface AuditLogTable {
+  id: Serial;
+  at: Int8;
+  actor: string;
+  action: string;
+  target: string;
+  details: string;
+  request_id: string | null;
+}
+
+export interface DB {
+  settings: SettingsTable;
+  developer_roles: DeveloperRolesTable;
+  developers: DevelopersTable;
+  developer_tokens: DeveloperTokensTable;
+  app_types: AppTypesTable;
+  uid_sequence: UidSequenceTable;
+  apps: AppsTable;
+  assets: AssetsTable;
+  ledger_accounts: LedgerAccountsTable;
+  ledger_transfers: LedgerTransfersTable;
+  ledger_state: LedgerStateTable;
+  ledger_blocks: LedgerBlocksTable;
+  idempotency_keys: IdempotencyKeysTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,164 @@
+// The Idempotency-Key contract every dialect's POST routes share (PRODUCT.md, Ulord §2.7). The key row, the input
+// fingerprint and the rendered response are written in the same database transaction as the effect; a repeat with
+// the same input replays the stored bytes, a repeat with another input is a conflict, and a repeat that arrives
+// while the first is running waits for it (the first holds the key row's unique index until it commits).
+import type { Kysely, Transaction } from 'kysely';
+import type { Clock } from '../core/clock.js';
+import type { DB } from '../db/schema.js';
+import { sha256Hex } from '../core/crypto/tokens.js';
+import { canonicalJson } from './body.js';
+
+/** A response as it goes on the wire: what a replay must reproduce byte for byte. */
+export interface WireResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface IdempotencyKey {
+  /** Who the key belongs to: `app:<id>`, `developer:<id>`, `ip:<addr>`… */
+  scope: string;
+  /** Method and route path without mount prefix or trailing slash, e.g. `POST /v1/role/add`. */
+  route: string;
+  key: string;
+  fingerprint: string;
+}
+
+export type IdempotencyOutcome =
+  | { kind: 'fresh'; response: WireResponse }
+  | { kind: 'replayed'; response: WireResponse }
+  | { kind: 'conflict' };
+
+/** What a failed effect renders to, and whether that answer is final (stored) or to be re-evaluated on retry. */
+export interface RenderedFailure {
+  response: WireResponse;
+  store: boolean;
+}
+
+export const REPLAY_HEADER = 'idempotent-replayed';
+
+/** Header value rules: 1–255 printable ASCII characters. */
+export function isValidIdempotencyKey(key: string): boolean {
+  return /^[\x20-\x7e]{1,255}$/.test(key);
+}
+
+/** SHA-256 of the canonical JSON of the parsed body. */
+export function fingerprintOf(parsedBody: unknown): string {
+  return sha256Hex(canonicalJson(parsedBody ?? {}));
+}
+
+export interface IdempotencyDeps {
+  db: Kysely<DB>;
+  clock: Clock;
+  retentionMs: number;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}
+
+async function findLive(db: Kysely<DB> | Transaction<DB>, key: IdempotencyKey, now: number) {
+  return db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('scope', '=', key.scope)
+    .where('route', '=', key.route)
+    .where('key', '=', key.key)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+}
+
+function decide(row: { fingerprint: string; status_code: bigint | number; headers: string; body: string }, key: IdempotencyKey): IdempotencyOutcome {
+  if (row.fingerprint !== key.fingerprint) return { kind: 'conflict' };
+  return {
+    kind: 'replayed',
+    response: { statusCode: Number(row.status_code), headers: JSON.parse(row.headers) as Record<string, string>, body: row.body },
+  };
+}
+
+/**
+ * Runs `work` in one transaction. With a key: the key row is claimed first, inside that transaction, and completed
+ * with the response before commit. A thrown error rolls the effect back; `renderFailure` turns it into a response,
+ * which is stored (in a transaction of its own) only when it is a final answer.
+ */
+export async function runIdempotent(
+  deps: IdempotencyDeps,
+  key: IdempotencyKey | null,
+  work: (trx: Transaction<DB>) => Promise<WireResponse>,
+  renderFailure: (err: unknown) => RenderedFailure,
+): Promise<IdempotencyOutcome> {
+  if (key === null) {
+    try {
+      return { kind: 'fresh', response: await deps.db.transaction().execute(work) };
+    } catch (err) {
+      return { kind: 'fresh', response: renderFailure(err).response };
+    }
+  }
+  // Bounded: a concurrent first request either commits (we replay) or rolls back (we run).
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = deps.clock.now();
+    const existing = await findLive(deps.db, key, now);
+    if (existing) return decide(existing, key);
+    let failure: RenderedFailure | null = null;
+    try {
+      const response = await deps.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('idempotency_keys').where('scope', '=', key.scope).where('route', '=', key.route).where('key', '=', key.key).where('expires_at', '<=', now).execute();
+        await trx
+          .insertInto('idempotency_keys')
+          .values({ ...keyColumns(key), status_code: 0, headers: '{}', body: '', created_at: now, expires_at: now + deps.retentionMs })
+          .execute();
+        const result = await work(trx);
+        await storeResponse(trx, key, result);
+        return result;
+      });
+      return { kind: 'fresh', response: response };
+    } catch (err) {
+      if (isUniqueViolation(err) && (await findLive(deps.db, key, deps.clock.now()))) continue;
+      failure = renderFailure(err);
+    }
+    if (failure.store) await storeFailure(deps, key, failure.response);
+    return { kind: 'fresh', response: failure.response };
+  }
+  throw new Error('idempotency key stayed contended after 5 attempts');
+}
+
+function keyColumns(key: IdempotencyKey) {
+  return { scope: key.scope, route: key.route, key: key.key, fingerprint: key.fingerprint };
+}
+
+async function storeResponse(trx: Transaction<DB>, key: IdempotencyKey, response: WireResponse): Promise<void> {
+  await trx
+    .updateTable('idempotency_keys')
+    .set({ status_code: response.statusCode, headers: JSON.stringify(response.headers), body: response.body })
+    .where('scope', '=', key.scope)
+    .where('route', '=', key.route)
+    .where('key', '=', key.key)
+    .execute();
+}
+
+/** Stores a final failure answer unless a concurrent request stored its own first (then that one stands). */
+async function storeFailure(deps: IdempotencyDeps, key: IdempotencyKey, response: WireResponse): Promise<void> {
+  const now = deps.clock.now();
+  try {
+    await deps.db
+      .insertInto('idempotency_keys')
+      .values({
+        ...keyColumns(key),
+        status_code: response.statusCode,
+        headers: JSON.stringify(response.headers),
+        body: response.body,
+        created_at: now,
+        expires_at: now + deps.retentionMs,
+      })
+      .execute();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+  }
+}
+
+/** Deletes expired keys; called periodically by the server. Returns how many were removed. */
+export async function purgeExpiredKeys(deps: IdempotencyDeps): Promise<number> {
+  const r = await deps.db.deleteFrom('idempotency_keys').where('expires_at', '<=', deps.clock.now()).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

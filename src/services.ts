@@ -1,0 +1,23 @@
+// The dependencies every dialect and module receives, built once by the server (server.ts) or by a test.
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from './config.js';
+import type { Clock } from './core/clock.js';
+import type { SecretBox } from './core/crypto/secretbox.js';
+import type { Database } from './db/database.js';
+import type { DB } from './db/schema.js';
+import type { IdempotencyDeps } from './http/idempotency.js';
+import type { IpFilter } from './http/ipFilter.js';
+import type { RateLimiter } from './http/rateLimit.js';
+
+export interface Services {
+  config: Config;
+  database: Database;
+  db: Kysely<DB>;
+  clock: Clock;
+  box: SecretBox;
+  logger: FastifyBaseLogger;
+  idempotency: IdempotencyDeps;
+  limiter: RateLimiter;
+  ipFilter: IpFilter;
+}
