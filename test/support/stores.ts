@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropPostgresSchema, openDatabase, type Database, type StoreKind } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import { verifyLedger } from '../../src/core/ledger/verify.js';
 
 export const PG_URL = process.env.PLAZA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -20,7 +21,17 @@ export interface TestStore {
   /** The URL another process (a CLI run) can open, with its schema. */
   url: string;
   schema: string | null;
-  drop(): Promise<void>;
+  /**
+   * Verifies the ledger (as `plaza ledger verify` would) and throws on any problem, then drops the store. Only the
+   * tamper tests, which break the ledger on purpose, pass `{ verify: false }`.
+   */
+  drop(options?: { verify?: boolean }): Promise<void>;
+}
+
+async function verifyBeforeDrop(database: Database, options: { verify?: boolean } = {}): Promise<void> {
+  if (options.verify === false) return;
+  const report = await verifyLedger(database);
+  if (!report.ok) throw new Error(`ledger verify failed after the suite:\n${report.problems.join('\n')}`);
 }
 
 export async function createTestStore(kind: StoreKind, options: { poolSize?: number } = {}): Promise<TestStore> {
@@ -33,9 +44,13 @@ export async function createTestStore(kind: StoreKind, options: { poolSize?: num
       database,
       url,
       schema: null,
-      drop: async () => {
-        await database.close().catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
+      drop: async (options) => {
+        try {
+          await verifyBeforeDrop(database, options);
+        } finally {
+          await database.close().catch(() => undefined);
+          rmSync(dir, { recursive: true, force: true });
+        }
       },
     };
   }
@@ -46,9 +61,13 @@ export async function createTestStore(kind: StoreKind, options: { poolSize?: num
     database,
     url: PG_URL,
     schema,
-    drop: async () => {
-      await database.close().catch(() => undefined);
-      await dropPostgresSchema(PG_URL, schema);
+    drop: async (options) => {
+      try {
+        await verifyBeforeDrop(database, options);
+      } finally {
+        await database.close().catch(() => undefined);
+        await dropPostgresSchema(PG_URL, schema);
+      }
     },
   };
 }
