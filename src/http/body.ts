@@ -36,7 +36,9 @@ export function parseJsonObject(raw: Buffer): ParsedBody {
   } catch {
     return { ok: false, reason: 'not_json' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'not_object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof JsonNumber) {
+    return { ok: false, reason: 'not_object' };
+  }
   return { ok: true, value: value as JsonObject };
 }
 

@@ -1,0 +1,47 @@
+// The Ulord route table (spec §5, management endpoints M1–M15). Each path is served with and without its trailing
+// slash and under `/apps/:appkey`; the route key (`ulord:<path>`) names it in the operator controls.
+import * as m from './management.js';
+import type { Handler } from './management.js';
+
+/** Who may call: `public` ignores tokens; `optional` validates a supplied token; `token` needs one; `admin` too. */
+export type RouteAuth = 'public' | 'optional' | 'token' | 'admin';
+
+export interface UlordRoute {
+  /** Without trailing slash, e.g. `/v1/role/add`. */
+  path: string;
+  method: 'GET' | 'POST';
+  auth: RouteAuth;
+  /** Idempotency-Key scope: the developer of the token, or the client IP (users/reg, users/login). */
+  scope: 'developer' | 'ip';
+  /** users/reg: closed when `ulord.registrationOpen` is false, unless the caller presents an admin token. */
+  registration?: boolean;
+  handler: Handler;
+}
+
+export const ULORD_ROUTES: readonly UlordRoute[] = [
+  { path: '/v1/role/add', method: 'POST', auth: 'admin', scope: 'developer', handler: m.roleAdd },
+  { path: '/v1/role/list', method: 'GET', auth: 'token', scope: 'developer', handler: m.roleList },
+  { path: '/v1/role/edit', method: 'POST', auth: 'admin', scope: 'developer', handler: m.roleEdit },
+  { path: '/v1/role/remove', method: 'POST', auth: 'admin', scope: 'developer', handler: m.roleRemove },
+  { path: '/v1/type/add', method: 'POST', auth: 'admin', scope: 'developer', handler: m.typeAdd },
+  { path: '/v1/type/list', method: 'GET', auth: 'token', scope: 'developer', handler: m.typeList },
+  { path: '/v1/type/edit', method: 'POST', auth: 'admin', scope: 'developer', handler: m.typeEdit },
+  { path: '/v1/type/remove', method: 'POST', auth: 'admin', scope: 'developer', handler: m.typeRemove },
+  { path: '/v1/users/reg', method: 'POST', auth: 'optional', scope: 'ip', registration: true, handler: m.usersReg },
+  { path: '/v1/users/login', method: 'POST', auth: 'public', scope: 'ip', handler: m.usersLogin },
+  { path: '/v1/users/edit', method: 'POST', auth: 'token', scope: 'developer', handler: m.usersEdit },
+  { path: '/v1/app/add', method: 'POST', auth: 'token', scope: 'developer', handler: m.appAdd },
+  { path: '/v1/app/list', method: 'POST', auth: 'token', scope: 'developer', handler: m.appList },
+  { path: '/v1/app/edit', method: 'POST', auth: 'token', scope: 'developer', handler: m.appEdit },
+  { path: '/v1/app/rebuild', method: 'POST', auth: 'token', scope: 'developer', handler: m.appEdit },
+  { path: '/v1/app/remove', method: 'POST', auth: 'token', scope: 'developer', handler: m.appRemove },
+];
+
+export function routeKey(route: UlordRoute): string {
+  return `ulord:${route.path}`;
+}
+
+/** Every URL a route answers on. */
+export function routeUrls(route: UlordRoute): string[] {
+  return [route.path, `${route.path}/`, `/apps/:appkey${route.path}`, `/apps/:appkey${route.path}/`];
+}
