@@ -10,6 +10,7 @@ import type { DialectPlugin, TransportFailure } from './http/dialect.js';
 import type { WireResponse } from './http/idempotency.js';
 import { createIpFilter } from './http/ipFilter.js';
 import { createRateLimiter } from './http/rateLimit.js';
+import { sendWire } from './http/reply.js';
 import type { Services } from './services.js';
 
 export interface BuildOptions {
@@ -38,13 +39,6 @@ export function unmountedPath(url: string): string {
 function ownerOf(dialects: readonly DialectPlugin[], url: string): DialectPlugin | undefined {
   const path = unmountedPath(url);
   return dialects.find((d) => d.prefixes.some((p) => path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`)));
-}
-
-export function sendWire(reply: FastifyReply, response: WireResponse): FastifyReply {
-  reply.code(response.statusCode);
-  for (const [k, v] of Object.entries(response.headers)) reply.header(k, v);
-  if (!('content-type' in response.headers)) reply.header('content-type', 'application/json; charset=utf-8');
-  return reply.send(response.body);
 }
 
 const PLAIN_NOT_FOUND: WireResponse = { statusCode: 404, headers: {}, body: '{"error":"not_found"}' };

@@ -2,7 +2,7 @@
 // PostgreSQL is selected by a postgres:// URL. Both return 64-bit integers as bigint, so money never passes
 // through a float: SQLite with safe integers, PostgreSQL with an int8 type parser.
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
@@ -26,6 +26,39 @@ export interface OpenOptions {
 }
 
 const INT8_OID = 20;
+
+/** Prepared statements kept per SQLite connection (least recently used evicted first). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely's SqliteDriver prepares every query anew; this wrapper hands it a cached better-sqlite3 Statement for SQL
+ * text it has seen before (a Statement is reusable, with new parameters each run). The driver runs one query at a
+ * time on its single connection, and better-sqlite3 itself refuses other statements while an iterator is open;
+ * should a cached statement still be busy (an open `iterate`), a fresh one is prepared for that call.
+ */
+export function cachingSqliteDatabase(raw: BetterSqlite3.Database, capacity = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close(): void {
+      cache.clear();
+      raw.close();
+    },
+    prepare(text: string): SqliteStatement {
+      const hit = cache.get(text);
+      if (hit !== undefined) {
+        if (hit.busy) return raw.prepare(text);
+        // Re-insert so that Map order is recency order.
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = raw.prepare(text);
+      cache.set(text, stmt);
+      if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+      return stmt;
+    },
+  };
+}
 
 function redact(url: string): string {
   try {
@@ -52,7 +85,7 @@ function openSqlite(path: string): Database {
   raw.pragma('foreign_keys = ON');
   // Several Plaza processes may share one file: wait for the writer instead of failing at once.
   raw.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(raw) }) });
   return {
     db,
     store: 'sqlite',

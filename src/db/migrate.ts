@@ -1,6 +1,6 @@
 // Applies the migrations in order (Kysely's Migrator keeps its own bookkeeping tables). Run at start-up and by
 // `plaza migrate`. Migrations are TypeScript modules listed here, so the build ships them without file scanning.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, StoreKind } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 
@@ -36,7 +36,17 @@ export async function migrateToLatest(database: Database): Promise<MigrationRepo
     store: database.store,
     serial: database.store === 'sqlite' ? 'integer' : 'bigserial',
   };
-  const migrator = new Migrator({ db: database.db, provider: new ListedMigrations(ctx) });
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: on PostgreSQL, a second schema
+  // in the same database (another test run, another tenant) would make it skip creating its own and then fail.
+  const schema =
+    database.store === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: database.db,
+    provider: new ListedMigrations(ctx),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -1,0 +1,141 @@
+// The native admin API as a plugin owning `/admin/v1`: authentication by developer token, validation from each
+// route's declared schemas, Idempotency-Key on every POST, and one error envelope for everything that goes wrong
+// under the prefix — including unknown paths and oversized bodies, which the server asks this plugin to render.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { authenticateDeveloperToken } from '../core/identity/devTokens.js';
+import { parseJsonObject, rawBody, type JsonObject } from '../http/body.js';
+import type { DialectPlugin, TransportFailure } from '../http/dialect.js';
+import {
+  fingerprintOf,
+  isValidIdempotencyKey,
+  REPLAY_HEADER,
+  runIdempotent,
+  type IdempotencyKey,
+  type RenderedFailure,
+  type WireResponse,
+} from '../http/idempotency.js';
+import { sendWire } from '../http/reply.js';
+import type { Services } from '../services.js';
+import { ADMIN_ERRORS, adminError, asAdminError, errorBody, type AdminErrorCode } from './errors.js';
+import type { Developer } from '../core/identity/developers.js';
+import type { AdminRoute } from './route.js';
+import { ADMIN_ROUTES } from './routes.js';
+import { checkBody, readTextInput, schemaProblems } from './schema.js';
+
+export const ADMIN_PREFIX = '/admin/v1';
+
+export interface AdminApiOptions {
+  /** Check every success answer against the route's declared response schema (tests turn this on). */
+  assertResponses?: boolean;
+}
+
+function failure(code: AdminErrorCode, message: string): WireResponse {
+  return { statusCode: ADMIN_ERRORS[code], headers: {}, body: errorBody(code, message) };
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** The caller behind `Authorization: Bearer <developer token>`, or a 401/403 AdminError. */
+async function authenticate(request: FastifyRequest, services: Services, route: AdminRoute): Promise<Developer> {
+  const header = request.headers.authorization;
+  const m = typeof header === 'string' ? /^bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!m) throw adminError('unauthorized', 'send a developer token as "Authorization: Bearer <token>" (from Ulord users/login)');
+  const auth = await authenticateDeveloperToken(services.db, m[1]!, services.clock);
+  if (!auth) throw adminError('unauthorized', 'the developer token is unknown, expired or revoked; sign in again');
+  const d = auth.developer;
+  if (d.blocked) throw adminError('forbidden', 'this developer is blocked');
+  if (route.access === 'admin' && !d.isAdmin) throw adminError('forbidden', 'this endpoint needs a developer with the admin role');
+  return d;
+}
+
+function renderError(err: unknown, request: FastifyRequest): RenderedFailure {
+  const known = asAdminError(err);
+  if (known) return { response: failure(known.code, known.message), store: known.status < 500 };
+  request.log.error({ err }, 'admin API handler failed');
+  return { response: failure('internal_error', 'an unexpected error occurred; nothing was written, retry later'), store: false };
+}
+
+function idempotencyKey(request: FastifyRequest, route: AdminRoute, caller: Developer, input: unknown): IdempotencyKey | null {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return null;
+  if (typeof header !== 'string' || !isValidIdempotencyKey(header)) {
+    throw adminError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
+  }
+  return { scope: `developer:${caller.id}`, route: `${route.method} ${route.path}`, key: header, fingerprint: fingerprintOf(input) };
+}
+
+function createHandler(route: AdminRoute, services: Services, options: AdminApiOptions) {
+  const success = (value: unknown): WireResponse => {
+    if (options.assertResponses) {
+      const problems = schemaProblems(route.response, JSON.parse(json(value)));
+      if (problems.length > 0) throw new Error(`${route.operationId} answered outside its schema: ${problems.join('; ')}`);
+    }
+    return { statusCode: route.status, headers: {}, body: json(value) };
+  };
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    let response: WireResponse;
+    try {
+      const caller = await authenticate(request, services, route);
+      const params = route.params ? readTextInput(route.params, request.params, 'path') : {};
+      const query = route.query ? readTextInput(route.query, request.query, 'query') : {};
+      let body: JsonObject = {};
+      if (route.method === 'POST') {
+        const parsed = parseJsonObject(rawBody(request));
+        if (!parsed.ok) throw adminError('invalid_json', 'the body must be a JSON object');
+        body = parsed.value;
+        if (route.body) checkBody(route.body, body);
+      }
+      const ctx = { services, caller, params, query, body };
+      if (route.method === 'GET') {
+        const trx = () => {
+          throw new Error(`${route.operationId} is a GET route and has no transaction`);
+        };
+        response = success(await route.handler({ ...ctx, db: services.db, trx }));
+      } else {
+        const key = idempotencyKey(request, route, caller, { params, body });
+        const outcome = await runIdempotent(
+          services.idempotency,
+          key,
+          async (trx) => success(await route.handler({ ...ctx, db: trx, trx: () => trx })),
+          (err) => renderError(err, request),
+        );
+        if (outcome.kind === 'conflict') {
+          response = failure('idempotency_conflict', 'this Idempotency-Key was already used with a different request');
+        } else if (outcome.kind === 'replayed') {
+          response = { ...outcome.response, headers: { ...outcome.response.headers, [REPLAY_HEADER]: 'true' } };
+        } else response = outcome.response;
+      }
+    } catch (err) {
+      response = renderError(err, request).response;
+    }
+    return sendWire(reply, response);
+  };
+}
+
+function renderTransportFailure(f: TransportFailure): WireResponse {
+  switch (f.kind) {
+    case 'not_found':
+      return failure('not_found', 'no admin API endpoint at this path and method; see /openapi/admin.json');
+    case 'body_too_large':
+      return failure('payload_too_large', 'the request body is larger than the configured limit');
+    case 'bad_request':
+      return failure('invalid_request', 'the request could not be read');
+    case 'internal':
+      return failure('internal_error', 'an unexpected error occurred; retry later');
+  }
+}
+
+export function createAdminApi(options: AdminApiOptions = {}, routes: readonly AdminRoute[] = ADMIN_ROUTES): DialectPlugin {
+  return {
+    name: 'admin',
+    prefixes: [ADMIN_PREFIX],
+    register(app: FastifyInstance, services: Services) {
+      for (const route of routes) app.route({ method: route.method, url: route.path, handler: createHandler(route, services, options) });
+    },
+    renderTransportFailure,
+  };
+}
+
+export const adminApi: DialectPlugin = createAdminApi();

@@ -1,0 +1,45 @@
+// One admin route, declared once: method, path, who may call it, the schemas of its path, query, body and answer,
+// the errors it documents, and its handler. The plugin (plugin.ts) registers and validates from this declaration
+// and the OpenAPI document (http/openapi.ts) is generated from it.
+import type { Kysely, Transaction } from 'kysely';
+import type { Developer } from '../core/identity/developers.js';
+import type { DB } from '../db/schema.js';
+import type { JsonObject } from '../http/body.js';
+import type { Services } from '../services.js';
+import type { AdminErrorCode } from './errors.js';
+import type { ObjectSchema, Schema } from './schema.js';
+
+export interface AdminRouteContext {
+  services: Services;
+  /** The database handle to use: the idempotency transaction for POST routes, the pool for GET routes. */
+  db: Kysely<DB>;
+  /** The idempotency transaction (POST routes only; throws on GET routes). */
+  trx(): Transaction<DB>;
+  caller: Developer;
+  params: Record<string, unknown>;
+  query: Record<string, unknown>;
+  body: JsonObject;
+}
+
+export interface AdminRoute {
+  method: 'GET' | 'POST';
+  /** Fastify path syntax (`/admin/v1/assets/:symbol/issue`); converted to `{symbol}` for OpenAPI. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  /** `admin`: developers with the admin role only; `developer`: any signed-in developer (the handler checks ownership). */
+  access: 'admin' | 'developer';
+  params?: ObjectSchema;
+  query?: ObjectSchema;
+  body?: ObjectSchema;
+  status: 200 | 201;
+  response: Schema;
+  /** Errors beyond the common ones (401, and 403 for admin routes), for the document. */
+  errors: readonly AdminErrorCode[];
+  handler(ctx: AdminRouteContext): Promise<unknown>;
+}
+
+export function defineRoute(route: AdminRoute): AdminRoute {
+  return route;
+}

@@ -1,0 +1,107 @@
+// Start-up and shutdown of a Plaza server process, as functions tests can call in-process:
+// open the store → migrate → ensure the configured admin → build the server → start the sealer and the
+// idempotency-key purge → listen. `close()` reverses it: stop accepting and drain in-flight requests (bounded by
+// shutdownGraceMs), stop the sealer (it seals once more), close the store.
+import type { AddressInfo } from 'node:net';
+import { adminApi } from './admin/plugin.js';
+import { identityDeps } from './admin/deps.js';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { createSecretBox } from './core/crypto/secretbox.js';
+import { ensureAdminDeveloper } from './core/identity/developers.js';
+import { startSealer } from './core/ledger/sealer.js';
+import { openDatabase, type Database } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { ulordDialect } from './dialects/ulord/plugin.js';
+import type { DialectPlugin } from './http/dialect.js';
+import { healthRoutes } from './http/health.js';
+import { purgeExpiredKeys } from './http/idempotency.js';
+import { metricsRoutes } from './http/metrics.js';
+import { openApiRoutes } from './http/openapi.js';
+import { buildServer, type BuildOptions, type PlazaServer } from './server.js';
+
+/** Every dialect and route set a production server mounts. */
+export const DIALECTS: readonly DialectPlugin[] = [ulordDialect, adminApi];
+export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes];
+
+/** How often expired idempotency keys are deleted (at most; shorter retentions purge more often). */
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
+export interface RunningPlaza {
+  /** The base URL actually listened on (the real port when config.port is 0). */
+  url: string;
+  server: PlazaServer;
+  database: Database;
+  /** Graceful shutdown; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  dialects?: readonly DialectPlugin[];
+}
+
+/** Ensures the admin developer named by PLAZA_ADMIN_USERNAME/PASSWORD exists (a no-op when they are unset). */
+export async function ensureConfiguredAdmin(config: Config, database: Database, clock: Clock): Promise<void> {
+  if (config.adminUsername === null || config.adminPassword === null) return;
+  const box = createSecretBox(config.masterKey);
+  await ensureAdminDeveloper(database.db, { username: config.adminUsername, password: config.adminPassword }, identityDeps({ config, clock, box }));
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<'done' | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  return Promise.race([work.then(() => 'done' as const), timeout]).finally(() => clearTimeout(timer));
+}
+
+export async function startPlaza(config: Config, options: StartOptions = {}): Promise<RunningPlaza> {
+  const clock = options.clock ?? systemClock;
+  const database = await openDatabase(config.databaseUrl);
+  let server: PlazaServer | null = null;
+  try {
+    await migrateToLatest(database);
+    await ensureConfiguredAdmin(config, database, clock);
+    server = await buildServer({ config, database, clock, dialects: options.dialects ?? DIALECTS, extras: EXTRAS });
+  } catch (err) {
+    await server?.app.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+  const { app, services } = server;
+  const sealer = startSealer({ database, box: services.box, clock, intervalMs: config.blockIntervalMs, logger: app.log });
+  const purge = setInterval(
+    () => void purgeExpiredKeys(services.idempotency).catch((err: unknown) => app.log.warn({ err }, 'idempotency key purge failed')),
+    Math.min(PURGE_INTERVAL_MS, config.idempotencyRetentionMs),
+  );
+  purge.unref();
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      clearInterval(purge);
+      // Fastify stops accepting at once (503 to new requests on kept-alive sockets) and waits for in-flight ones.
+      const closed = app.close();
+      if ((await withTimeout(closed, config.shutdownGraceMs)) === 'timeout') {
+        app.log.warn({ graceMs: config.shutdownGraceMs }, 'shutdown grace elapsed; closing remaining connections');
+        app.server.closeAllConnections();
+        await withTimeout(closed, 1000);
+      }
+      await sealer.stop();
+      await database.close();
+    })();
+    return closing;
+  };
+
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+  const { port } = app.server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  app.log.info({ url, store: database.label }, `Plaza listening on ${url} (store ${database.label})`);
+  return { url, server, database, close };
+}
