@@ -2,6 +2,7 @@
 // route's declared schemas, Idempotency-Key on every POST, and one error envelope for everything that goes wrong
 // under the prefix — including unknown paths and oversized bodies, which the server asks this plugin to render.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAudit } from '../core/events/audit.js';
 import { authenticateDeveloperToken } from '../core/identity/devTokens.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../http/body.js';
 import type { DialectPlugin, TransportFailure } from '../http/dialect.js';
@@ -98,7 +99,13 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
         const outcome = await runIdempotent(
           services.idempotency,
           key,
-          async (trx) => success(await route.handler({ ...ctx, db: trx, trx: () => trx })),
+          async (trx) => {
+            const answer = success(await route.handler({ ...ctx, db: trx, trx: () => trx }));
+            // Every admin change is audited in its own transaction: the log holds exactly what committed.
+            const target = Object.entries(params).map(([k, v]) => `${k}:${String(v)}`).join(',');
+            await recordAudit(trx, { actor: `developer:${caller.id}`, action: `admin.${route.operationId}`, target, details: body, requestId: request.id }, services.clock);
+            return answer;
+          },
           (err) => renderError(err, request),
         );
         if (outcome.kind === 'conflict') {

@@ -1,6 +1,7 @@
 // Every admin API route, declared once (route.ts). Handlers only parse, call the core, and shape the answer:
 // the ledger and identity modules own every rule.
 import type { Kysely } from 'kysely';
+import { listAudit } from '../core/events/audit.js';
 import { rotateAppSecretAs } from '../core/identity/apps.js';
 import { identityDeps } from './deps.js';
 import { getAccount, listAccounts, setAccountFrozen } from '../core/ledger/accounts.js';
@@ -335,4 +336,56 @@ const apps: AdminRoute[] = [
   }),
 ];
 
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps];
+const auditEntrySchema: ObjectSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    at: { type: 'string', description: 'ISO 8601' },
+    actor: { type: 'string', example: 'developer:1' },
+    action: { type: 'string', example: 'admin.issueAsset' },
+    target: { type: 'string', example: 'symbol:ULD' },
+    details: { type: 'object', description: 'The request body with secrets redacted.' },
+    request_id: { type: ['string', 'null'] },
+  },
+  required: ['id', 'at', 'actor', 'action', 'target', 'details', 'request_id'],
+};
+
+const audit: AdminRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/admin/v1/audit',
+    operationId: 'listAudit',
+    summary: 'The audit log, newest first (every admin API change is recorded in the transaction that made it)',
+    tag: 'audit',
+    access: 'admin',
+    query: {
+      type: 'object',
+      properties: {
+        actor: { type: 'string', maxLength: 128 },
+        before: { type: 'integer', minimum: 1, description: 'Return entries with a smaller id (exclusive cursor).' },
+        limit: page.limit!,
+      },
+    },
+    status: 200,
+    response: listOf(auditEntrySchema),
+    errors: ['invalid_request'],
+    async handler({ db, query }) {
+      const entries = await listAudit(db, {
+        ...(query.actor !== undefined ? { actor: query.actor as string } : {}),
+        ...(query.before !== undefined ? { beforeId: query.before as number } : {}),
+        limit: (query.limit as number | undefined) ?? DEFAULT_PAGE,
+      });
+      return entries.map((e) => ({
+        id: e.id,
+        at: new Date(e.at).toISOString(),
+        actor: e.actor,
+        action: e.action,
+        target: e.target,
+        details: e.details,
+        request_id: e.requestId,
+      }));
+    },
+  }),
+];
+
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...audit];

@@ -113,5 +113,29 @@ for (const store of STORES) {
       assert.equal(byAdmin.status, 200);
       assert.notEqual(byAdmin.json.secret, byOwner.json.secret);
     });
+
+    it('records every change in the audit log, in the same transaction, without secrets', async () => {
+      const issued = await f.call('POST', '/admin/v1/assets/ULD/issue', { body: { account_id: accountId, amount: '1', memo: 'audited' } });
+      assert.equal(issued.status, 201, issued.text);
+      const refused = await f.call('POST', '/admin/v1/assets/ULD/issue', { body: { account_id: accountId, amount: '0.000000001' } });
+      assert.equal(refused.status, 400);
+      const log = await f.call('GET', '/admin/v1/audit?limit=5');
+      assert.equal(log.status, 200, log.text);
+      const entry = log.json.find((e: { details: { memo?: string } }) => e.details.memo === 'audited');
+      assert.ok(entry, log.text);
+      assert.equal(entry.action, 'admin.issueAsset');
+      assert.equal(entry.actor, `developer:${f.admin.developer.id}`);
+      assert.equal(entry.target, 'symbol:ULD');
+      assert.equal(entry.details.amount, '1');
+      assert.match(entry.request_id, /.+/);
+      // The refused issue rolled back, and so did its audit entry.
+      assert.equal(log.json.filter((e: { details: { amount?: string } }) => e.details.amount === '0.000000001').length, 0);
+      const appId = await f.createApp(f.dev.developer.id, 'audited-app');
+      const rotated = await f.call('POST', `/admin/v1/apps/${appId}/rotate-secret`, { token: f.dev.token });
+      assert.equal(rotated.status, 200, rotated.text);
+      const after = await f.call('GET', '/admin/v1/audit?limit=1');
+      assert.equal(after.json[0].action, 'admin.rotateAppSecret');
+      assert.ok(!after.text.includes(rotated.json.secret), 'the new secret must not be in the audit log');
+    });
   });
 }
