@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Clock } from './core/clock.js';
+import type { PasswordHasher } from './core/crypto/passwords.js';
 import type { SecretBox } from './core/crypto/secretbox.js';
 import type { Database } from './db/database.js';
 import type { DB } from './db/schema.js';
@@ -20,4 +21,6 @@ export interface Services {
   idempotency: IdempotencyDeps;
   limiter: RateLimiter;
   ipFilter: IpFilter;
+  /** Password hashing; absent = scrypt. Tests inject a controllable one. */
+  passwords?: PasswordHasher;
 }

@@ -81,34 +81,60 @@ function decide(row: { fingerprint: string; status_code: bigint | number; header
  * Runs `work` in one transaction. With a key: the key row is claimed first, inside that transaction, and completed
  * with the response before commit. A thrown error rolls the effect back; `renderFailure` turns it into a response,
  * which is stored (in a transaction of its own) only when it is a final answer.
+ *
+ * `prepare`, when given, is the expensive part of the request that must not run inside the transaction (password
+ * hashing: on SQLite the one connection, on PostgreSQL a pool connection and row locks would be held meanwhile). It
+ * runs once, only after the key was found fresh (a replay or a conflict never runs it), with no transaction open;
+ * its result is handed to `work`, which must confirm anything it read with a condition. What it throws is rendered
+ * like a failure of `work`.
  */
-export async function runIdempotent(
+export function runIdempotent(
   deps: IdempotencyDeps,
   key: IdempotencyKey | null,
   work: (trx: Transaction<DB>) => Promise<WireResponse>,
   renderFailure: (err: unknown) => RenderedFailure,
+): Promise<IdempotencyOutcome>;
+export function runIdempotent<P>(
+  deps: IdempotencyDeps,
+  key: IdempotencyKey | null,
+  work: (trx: Transaction<DB>, prepared: P) => Promise<WireResponse>,
+  renderFailure: (err: unknown) => RenderedFailure,
+  prepare: () => Promise<P>,
+): Promise<IdempotencyOutcome>;
+export async function runIdempotent<P>(
+  deps: IdempotencyDeps,
+  key: IdempotencyKey | null,
+  work: (trx: Transaction<DB>, prepared: P | undefined) => Promise<WireResponse>,
+  renderFailure: (err: unknown) => RenderedFailure,
+  prepare?: () => Promise<P>,
 ): Promise<IdempotencyOutcome> {
+  let prepared: { value: P | undefined } | null = null;
+  // At most once per request, even when the key loop below goes round again.
+  const prepareOnce = async (): Promise<P | undefined> => (prepared ??= { value: prepare ? await prepare() : undefined }).value;
   if (key === null) {
     try {
-      return { kind: 'fresh', response: await deps.db.transaction().execute(work) };
+      const value = await prepareOnce();
+      return { kind: 'fresh', response: await deps.db.transaction().execute((trx) => work(trx, value)) };
     } catch (err) {
       return { kind: 'fresh', response: renderFailure(err).response };
     }
   }
   // Bounded: a concurrent first request either commits (we replay) or rolls back (we run).
   for (let attempt = 0; attempt < 5; attempt++) {
-    const now = deps.clock.now();
-    const existing = await findLive(deps.db, key, now);
+    const existing = await findLive(deps.db, key, deps.clock.now());
     if (existing) return decide(existing, key);
     let failure: RenderedFailure | null = null;
     try {
+      const value = await prepareOnce();
+      // Read after `prepare`, which may take a while: the claim's expiry sweep and timestamps use the current time.
+      const now = deps.clock.now();
       const response = await deps.db.transaction().execute(async (trx) => {
         await trx.deleteFrom('idempotency_keys').where('scope', '=', key.scope).where('route', '=', key.route).where('key', '=', key.key).where('expires_at', '<=', now).execute();
         await trx
           .insertInto('idempotency_keys')
           .values({ ...keyColumns(key), status_code: 0, headers: '{}', body: '', created_at: now, expires_at: now + deps.retentionMs })
           .execute();
-        const result = await work(trx);
+        const result = await work(trx, value);
         await storeResponse(trx, key, result);
         return result;
       });

@@ -3,7 +3,7 @@
 import { identityDeps } from '../../src/admin/deps.js';
 import { createAdminApi } from '../../src/admin/plugin.js';
 import { createApp } from '../../src/core/identity/apps.js';
-import { ensureAdminDeveloper, registerDeveloper, type Developer } from '../../src/core/identity/developers.js';
+import { ensureAdminDeveloper, hashNewPassword, registerDeveloper, type Developer } from '../../src/core/identity/developers.js';
 import { issueDeveloperToken } from '../../src/core/identity/devTokens.js';
 import { BLOCKED_ROLE_ID } from '../../src/core/identity/roles.js';
 import type { StoreKind } from '../../src/db/database.js';
@@ -35,8 +35,9 @@ export async function startAdminFixture(kind: StoreKind): Promise<AdminFixture> 
   const deps = identityDeps(s);
   const withToken = async (developer: Developer) => ({ developer, token: (await issueDeveloperToken(s.db, developer.id, s.clock, 3600)).token });
   const admin = await withToken(await ensureAdminDeveloper(s.db, { username: 'root', password: 'rootpass' }, deps));
+  const passwordHash = await hashNewPassword('secret1', deps);
   const register = (username: string, roleId?: number) =>
-    s.db.transaction().execute((trx) => registerDeveloper(trx, { username, password: 'secret1', ...(roleId ? { roleId } : {}) }, deps));
+    s.db.transaction().execute((trx) => registerDeveloper(trx, { username, passwordHash, ...(roleId ? { roleId } : {}) }, deps));
   const dev = await withToken(await register('alice'));
   const other = await withToken(await register('bob'));
   const blocked = await withToken(await register('mallory', BLOCKED_ROLE_ID));

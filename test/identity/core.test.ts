@@ -5,7 +5,7 @@ import { manualClock } from '../../src/core/clock.js';
 import { createSecretBox } from '../../src/core/crypto/secretbox.js';
 import { createApp, getApp, getAppByKey, getAppBySecret, listApps, removeApp, revealAppSecret, rotateAppSecret } from '../../src/core/identity/apps.js';
 import type { IdentityDeps } from '../../src/core/identity/deps.js';
-import { ensureAdminDeveloper, findDeveloperByUsername, getDeveloper, registerDeveloper } from '../../src/core/identity/developers.js';
+import { ensureAdminDeveloper, findDeveloperByUsername, getDeveloper, hashNewPassword, registerDeveloper } from '../../src/core/identity/developers.js';
 import { authenticateDeveloperToken, issueDeveloperToken, revokeOtherTokens } from '../../src/core/identity/devTokens.js';
 import { IdentityError } from '../../src/core/identity/errors.js';
 import { addRole, ensureBuiltinRoles, listRoles } from '../../src/core/identity/roles.js';
@@ -45,7 +45,8 @@ for (const kind of STORES) {
 
     test('registration opens the wallet and credits the configured grant; ensureAdminDeveloper is idempotent', async () => {
       const db = store.database.db;
-      const d = await db.transaction().execute((trx) => registerDeveloper(trx, { username: 'Gina', password: 'secret1', email: 'g@x.io' }, deps));
+      const passwordHash = await hashNewPassword('secret1', deps);
+      const d = await db.transaction().execute((trx) => registerDeveloper(trx, { username: 'Gina', passwordHash, email: 'g@x.io' }, deps));
       assert.deepEqual({ ...d, createdAt: 0 }, { id: d.id, username: 'Gina', email: 'g@x.io', phone: null, roleId: 2, roleName: 'normal', isAdmin: false, blocked: false, createdAt: 0 });
       const account = await findAccount(db, { kind: 'developer', id: String(d.id) }, (await ensureAsset(db, { symbol: 'ULD', precision: 8 }, clock)).id);
       assert.equal(account?.balance, 150_000_000n);
@@ -55,7 +56,7 @@ for (const kind of STORES) {
       assert.equal(admin1.isAdmin, true);
       assert.deepEqual(admin2, admin1);
       await assert.rejects(
-        db.transaction().execute((trx) => registerDeveloper(trx, { username: 'gina', password: 'secret1' }, deps)),
+        db.transaction().execute((trx) => registerDeveloper(trx, { username: 'gina', passwordHash }, deps)),
         (e: unknown) => e instanceof IdentityError && e.code === 'username_taken',
       );
     });

@@ -2,7 +2,7 @@
 // through the identity core (fast: one scrypt each) with tokens issued directly.
 import type { Config } from '../../src/config.js';
 import type { Clock } from '../../src/core/clock.js';
-import { registerDeveloper } from '../../src/core/identity/developers.js';
+import { hashNewPassword, registerDeveloper } from '../../src/core/identity/developers.js';
 import { issueDeveloperToken } from '../../src/core/identity/devTokens.js';
 import { ADMIN_ROLE_ID } from '../../src/core/identity/roles.js';
 import type { StoreKind } from '../../src/db/database.js';
@@ -38,8 +38,9 @@ export async function setup(kind: StoreKind, options: { config?: Partial<Config>
     },
     async dev(username, o = {}) {
       const password = o.password ?? 'password-1';
+      const passwordHash = await hashNewPassword(password, identityDeps(s));
       const d = await s.db.transaction().execute((trx) =>
-        registerDeveloper(trx, { username, password, roleId: o.roleId ?? null }, identityDeps(s)),
+        registerDeveloper(trx, { username, passwordHash, roleId: o.roleId ?? null }, identityDeps(s)),
       );
       const { token } = await issueDeveloperToken(s.db, d.id, s.clock, s.config.ulord.tokenTtlSeconds);
       return { id: d.id, username, password, token };

@@ -31,6 +31,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
+/**
+ * What identity needs from a password scheme. The default is scrypt; tests inject a controllable one (for example a
+ * `verify` that waits on a promise) to observe what runs while a slow hash is in flight.
+ */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+}
+
+export const scryptPasswords: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+
 /** A hash of a random password, for timing-equalising checks of unknown users. */
 let dummyHash: Promise<string> | null = null;
 export function dummyPasswordHash(): Promise<string> {

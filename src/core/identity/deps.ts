@@ -1,7 +1,8 @@
 // What identity functions need from the outside world: time, the master-key box for app secrets, and the wallet
-// settings (which asset a developer's and an app's wallet is opened in, and the signup grant).
+// settings (which asset a developer's and an app's wallet is opened in, and the signup grant), and the password scheme.
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
+import { scryptPasswords, type PasswordHasher } from '../crypto/passwords.js';
 import type { SecretBox } from '../crypto/secretbox.js';
 import type { DB } from '../../db/schema.js';
 
@@ -19,6 +20,12 @@ export interface IdentityDeps {
   clock: Clock;
   box: SecretBox;
   wallet: WalletSettings;
+  /** Password hashing; absent = scrypt (crypto/passwords.ts). */
+  passwords?: PasswordHasher;
+}
+
+export function passwordsOf(deps: { passwords?: PasswordHasher | undefined }): PasswordHasher {
+  return deps.passwords ?? scryptPasswords;
 }
 
 /** Precision of the wallet asset (ULD): 8 decimals. */

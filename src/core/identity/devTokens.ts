@@ -1,10 +1,12 @@
 // Developer session tokens (kind `developer`): 32 random bytes, base64url; only the SHA-256 is stored. A token is
 // valid until it expires or is revoked; tokens of other kinds never authenticate a developer.
+import type { Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import { newToken, safeEqual, sha256Hex } from '../crypto/tokens.js';
+import type { DB } from '../../db/schema.js';
 import { toNum } from '../../db/values.js';
 import type { Db, IdentityDeps } from './deps.js';
-import { changeDeveloperPassword, getDeveloper, verifyDeveloperPassword, type Developer } from './developers.js';
+import { confirmPasswordCheck, getDeveloper, replacePasswordHash, type Developer, type PasswordCheck, type PreparedPasswordChange } from './developers.js';
 import { IdentityError } from './errors.js';
 
 export const DEVELOPER_TOKEN_KIND = 'developer';
@@ -47,38 +49,38 @@ export async function revokeOtherTokens(db: Db, developerId: number, keepTokenId
   return Number(r.numUpdatedRows);
 }
 
-/** M10: checks the password (`unknown_user`, `wrong_password`), refuses a blocked developer, issues a token. */
+/**
+ * M10, in the caller's transaction, on a check made before it (`precheckPassword`): `unknown_user`,
+ * `wrong_password` (also when the password changed since the check), `blocked`, else a new token.
+ */
 export async function loginDeveloper(
-  trx: Db,
-  input: { username: string; password: string },
+  trx: Transaction<DB>,
+  check: PasswordCheck,
   deps: Pick<IdentityDeps, 'clock'> & { ttlSeconds: number },
 ): Promise<{ developer: Developer; token: string; expiresAt: number }> {
-  const developer = await verifyDeveloperPassword(trx, input.username, input.password);
+  const developer = await confirmPasswordCheck(trx, check);
   if (developer.blocked) throw new IdentityError('blocked');
   const { token, expiresAt } = await issueDeveloperToken(trx, developer.id, deps.clock, deps.ttlSeconds);
   return { developer, token, expiresAt };
 }
 
 /**
- * M11: `actor` changes its own password. Order: `unknown_user` (no developer has `username`), `forbidden`
- * (`username` is someone else), `wrong_password`. Every other token of the actor is revoked; `keepTokenId` stays.
+ * M11: `actor` changes its own password, in the caller's transaction, on what `prepareOwnPasswordChange` computed
+ * before it. Order: `unknown_user` (no developer has `username`), `forbidden` (`username` is someone else),
+ * `wrong_password` (also when the password changed since the check). Every other token of the actor is revoked;
+ * `keepTokenId` stays.
  */
 export async function changeOwnPassword(
-  trx: Db,
+  trx: Transaction<DB>,
   actor: Developer,
   keepTokenId: number,
-  input: { username: string; password: string; newPassword: string },
+  prepared: PreparedPasswordChange,
   deps: Pick<IdentityDeps, 'clock'>,
 ): Promise<void> {
-  const target = await getDeveloperIdByUsername(trx, input.username);
-  if (target === null) throw new IdentityError('unknown_user');
-  if (target !== actor.id) throw new IdentityError('forbidden', 'a developer may only change its own password');
-  await verifyDeveloperPassword(trx, input.username, input.password);
-  await changeDeveloperPassword(trx, actor.id, input.newPassword, deps);
+  const { check, newPasswordHash } = prepared;
+  if (check.kind === 'unknown_user') throw new IdentityError('unknown_user');
+  if (check.developerId !== actor.id) throw new IdentityError('forbidden', 'a developer may only change its own password');
+  if (!check.matches || newPasswordHash === null) throw new IdentityError('wrong_password');
+  await replacePasswordHash(trx, actor.id, check.passwordHashSeen, newPasswordHash, deps);
   await revokeOtherTokens(trx, actor.id, keepTokenId, deps.clock);
-}
-
-async function getDeveloperIdByUsername(db: Db, username: string): Promise<number | null> {
-  const r = await db.selectFrom('developers').select('id').where('username_lower', '=', username.toLowerCase()).executeTakeFirst();
-  return r ? toNum(r.id) : null;
 }

@@ -1,11 +1,15 @@
 // Developer accounts: username (unique case-insensitively), scrypt password, optional email (unique
 // case-insensitively) and phone (unique), one role. Registration opens the developer's wallet in the same
 // transaction, so a developer never exists without one.
+//
+// Password work (scrypt, ~50–100 ms) never runs inside a write transaction: on SQLite there is one connection, so a
+// hash inside a transaction stalls every other request of the server; on PostgreSQL it holds a pool connection and
+// row locks. Callers hash (`hashNewPassword`) or verify (`precheckPassword`) first, with no transaction open, and
+// the transactional functions only confirm the result with a cheap conditional statement.
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { toNum } from '../../db/values.js';
-import { hashPassword, verifyPassword } from '../crypto/passwords.js';
-import type { Db, IdentityDeps } from './deps.js';
+import { passwordsOf, type Db, type IdentityDeps } from './deps.js';
 import { IdentityError, isUniqueViolation, violationDetail } from './errors.js';
 import { ADMIN_ROLE_ID, BLOCKED_ROLE_ID, DEFAULT_ROLE_ID, ensureBuiltinRoles, getRole } from './roles.js';
 import { grantDeveloperSignup, openWallet } from './wallet.js';
@@ -25,7 +29,8 @@ export interface Developer {
 
 export interface RegisterInput {
   username: string;
-  password: string;
+  /** From `hashNewPassword`, computed before the transaction. */
+  passwordHash: string;
   email?: string | null;
   phone?: string | null;
   /** Absent = the default role (`normal`). */
@@ -104,7 +109,6 @@ export async function registerDeveloper(trx: Transaction<DB>, input: RegisterInp
   if (email !== null && (await trx.selectFrom('developers').select('id').where('email_lower', '=', email.toLowerCase()).executeTakeFirst())) {
     throw new IdentityError('email_taken');
   }
-  const passwordHash = await hashPassword(input.password);
   let id: number;
   try {
     const row = await trx
@@ -112,7 +116,7 @@ export async function registerDeveloper(trx: Transaction<DB>, input: RegisterInp
       .values({
         username: input.username,
         username_lower: input.username.toLowerCase(),
-        password_hash: passwordHash,
+        password_hash: input.passwordHash,
         email,
         email_lower: email === null ? null : email.toLowerCase(),
         phone,
@@ -145,18 +149,101 @@ export async function registerDeveloperAs(trx: Transaction<DB>, actor: Developer
   return registerDeveloper(trx, { ...input, roleId }, deps);
 }
 
-/** Checks a developer's password; `unknown_user` or `wrong_password` otherwise. */
-export async function verifyDeveloperPassword(db: Db, username: string, password: string): Promise<Developer> {
-  const row = await findRowByUsername(db, username);
-  if (!row) throw new IdentityError('unknown_user');
-  if (!(await verifyPassword(password, row.password_hash))) throw new IdentityError('wrong_password');
-  return toDeveloper(row);
+/** The stored form of a new password. Expensive: call it before opening the write transaction. */
+export function hashNewPassword(password: string, deps: Pick<IdentityDeps, 'passwords'>): Promise<string> {
+  return passwordsOf(deps).hash(password);
 }
 
-export async function changeDeveloperPassword(trx: Db, developerId: number, newPassword: string, deps: Pick<IdentityDeps, 'clock'>): Promise<void> {
-  const passwordHash = await hashPassword(newPassword);
-  const r = await trx.updateTable('developers').set({ password_hash: passwordHash, updated_at: deps.clock.now() }).where('id', '=', developerId).executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) throw new IdentityError('developer_not_found');
+/**
+ * A password checked outside any transaction. `passwordHashSeen` is the stored hash the password was compared with;
+ * the transaction acts on the check only while that is still the stored hash (`confirmPasswordCheck`).
+ */
+export type PasswordCheck =
+  | { kind: 'unknown_user' }
+  | { kind: 'checked'; developerId: number; passwordHashSeen: string; matches: boolean };
+
+async function checkAgainst(row: DeveloperRow, password: string, deps: Pick<IdentityDeps, 'passwords'>): Promise<PasswordCheck> {
+  const matches = await passwordsOf(deps).verify(password, row.password_hash);
+  return { kind: 'checked', developerId: toNum(row.id), passwordHashSeen: row.password_hash, matches };
+}
+
+/**
+ * Step 1 of a password check, expensive: reads the developer with `db` (the root Kysely, never a transaction, so no
+ * connection or lock is held during the hash) and compares the password. Refuses nothing itself: the transaction
+ * turns the result into refusals, in the order of its endpoint.
+ */
+export async function precheckPassword(db: Kysely<DB>, username: string, password: string, deps: Pick<IdentityDeps, 'passwords'>): Promise<PasswordCheck> {
+  const row = await findRowByUsername(db, username);
+  return row ? checkAgainst(row, password, deps) : { kind: 'unknown_user' };
+}
+
+/** What `changeOwnPassword` confirms inside the transaction. */
+export interface PreparedPasswordChange {
+  check: PasswordCheck;
+  /** The new password's hash; null when the current password did not match (nothing to write). */
+  newPasswordHash: string | null;
+}
+
+/**
+ * Step 1 of a developer changing its own password (M11): the check of the current password and, only when it
+ * matches, the hash of the new one. Someone else's `username` is not compared at all: it is refused as `forbidden`
+ * before any password comparison, so no scrypt is spent on it.
+ */
+export async function prepareOwnPasswordChange(
+  db: Kysely<DB>,
+  actor: Developer,
+  input: { username: string; password: string; newPassword: string },
+  deps: Pick<IdentityDeps, 'passwords'>,
+): Promise<PreparedPasswordChange> {
+  const row = await findRowByUsername(db, input.username);
+  if (!row) return { check: { kind: 'unknown_user' }, newPasswordHash: null };
+  if (toNum(row.id) !== actor.id) {
+    return { check: { kind: 'checked', developerId: toNum(row.id), passwordHashSeen: row.password_hash, matches: false }, newPasswordHash: null };
+  }
+  const check = await checkAgainst(row, input.password, deps);
+  const matches = check.kind === 'checked' && check.matches;
+  return { check, newPasswordHash: matches ? await hashNewPassword(input.newPassword, deps) : null };
+}
+
+/**
+ * Step 2, in the caller's transaction: `unknown_user`, `wrong_password`, else the developer. The confirmation is a
+ * conditional no-op update (`where password_hash = <hash seen>`) rather than a read. When the password was changed
+ * since the check, the check proved knowledge of a password that is no longer valid, so the answer is
+ * `wrong_password` (never a token for an old password). On PostgreSQL the update also holds the developer row until
+ * commit, so a concurrent password change either commits first (we then match 0 rows) or waits for us (and its
+ * revocation of the other tokens then sees the token we issue).
+ */
+export async function confirmPasswordCheck(trx: Transaction<DB>, check: PasswordCheck): Promise<Developer> {
+  if (check.kind === 'unknown_user') throw new IdentityError('unknown_user');
+  if (!check.matches) throw new IdentityError('wrong_password');
+  const r = await trx
+    .updateTable('developers')
+    .set((eb) => ({ password_hash: eb.ref('password_hash') }))
+    .where('id', '=', check.developerId)
+    .where('password_hash', '=', check.passwordHashSeen)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new IdentityError('wrong_password');
+  return (await getDeveloper(trx, check.developerId))!;
+}
+
+/**
+ * Replaces the password hash only while it is still `expectedHash` (the one a check compared with), else
+ * `wrong_password`: a compare-and-swap, so of two racing changes from the same old password exactly one wins.
+ */
+export async function replacePasswordHash(
+  trx: Transaction<DB>,
+  developerId: number,
+  expectedHash: string,
+  newPasswordHash: string,
+  deps: Pick<IdentityDeps, 'clock'>,
+): Promise<void> {
+  const r = await trx
+    .updateTable('developers')
+    .set({ password_hash: newPasswordHash, updated_at: deps.clock.now() })
+    .where('id', '=', developerId)
+    .where('password_hash', '=', expectedHash)
+    .executeTakeFirst();
+  if (Number(r.numUpdatedRows) !== 1) throw new IdentityError('wrong_password');
 }
 
 /**
@@ -168,8 +255,9 @@ export async function ensureAdminDeveloper(db: Kysely<DB>, input: { username: st
   await ensureAsset(db, { symbol: deps.wallet.assetSymbol, precision: 8 }, deps.clock);
   const existing = await findDeveloperByUsername(db, input.username);
   if (existing) return existing;
+  const passwordHash = await hashNewPassword(input.password, deps);
   try {
-    return await db.transaction().execute((trx) => registerDeveloper(trx, { ...input, roleId: ADMIN_ROLE_ID }, deps));
+    return await db.transaction().execute((trx) => registerDeveloper(trx, { username: input.username, passwordHash, roleId: ADMIN_ROLE_ID }, deps));
   } catch (err) {
     // Another process created it at the same moment.
     if (err instanceof IdentityError && err.code === 'username_taken') {

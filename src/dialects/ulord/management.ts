@@ -1,10 +1,17 @@
 // Handlers of the management endpoints M1–M15 (spec §6): parse the request table, call one identity function,
 // render the result. Refusals thrown by identity are rendered by the pipeline (errors.ts maps them).
+// M9–M11 hash or verify passwords: they are `Preparer`s, whose expensive step runs before the transaction.
 import type { Transaction } from 'kysely';
 import { addAppType, appTypeTree, editAppType, removeAppType, type AppTypeNode } from '../../core/identity/appTypes.js';
 import { createAppAs, listAppsAs, removeAppAs, rotateAppSecretAs } from '../../core/identity/apps.js';
 import type { IdentityDeps } from '../../core/identity/deps.js';
-import { registerDeveloperAs, type Developer } from '../../core/identity/developers.js';
+import {
+  hashNewPassword,
+  precheckPassword,
+  prepareOwnPasswordChange,
+  registerDeveloperAs,
+  type Developer,
+} from '../../core/identity/developers.js';
 import { changeOwnPassword, loginDeveloper } from '../../core/identity/devTokens.js';
 import { addRole, editRole, listRoles, removeRole } from '../../core/identity/roles.js';
 import type { DB } from '../../db/schema.js';
@@ -32,21 +39,41 @@ export interface Caller {
   tokenId: number;
 }
 
-export interface HandlerContext {
-  trx: Transaction<DB>;
+export interface PrepareContext {
   body: JsonObject;
   /** The authenticated developer; null only on public endpoints called without a token. */
   caller: Caller | null;
   services: Services;
 }
 
-export type Handler = (ctx: HandlerContext) => Promise<WireResponse>;
-
-export function identityDeps(s: Services): IdentityDeps {
-  return { clock: s.clock, box: s.box, wallet: { assetSymbol: s.config.ulord.assetSymbol, developerGrant: s.config.ulord.developerGrant } };
+export interface HandlerContext extends PrepareContext {
+  trx: Transaction<DB>;
 }
 
-function requireCaller(ctx: HandlerContext): Caller {
+export type Handler = (ctx: HandlerContext) => Promise<WireResponse>;
+
+/**
+ * An endpoint whose expensive work (password hashing) must not run inside the transaction. The pipeline calls it
+ * after the Idempotency-Key step, with no transaction open; it validates the fields once and returns the handler
+ * that runs in the transaction with what it computed (or that renders the validation error, in its usual place).
+ */
+export type Preparer = (ctx: PrepareContext) => Promise<Handler>;
+
+export function identityDeps(s: Services): IdentityDeps {
+  return {
+    clock: s.clock,
+    box: s.box,
+    wallet: { assetSymbol: s.config.ulord.assetSymbol, developerGrant: s.config.ulord.developerGrant },
+    ...(s.passwords ? { passwords: s.passwords } : {}),
+  };
+}
+
+/** The handler of a request whose fields failed validation (20100 / 20101). */
+function refuse(errcode: 20100 | 20101): Handler {
+  return async () => failure(errcode);
+}
+
+function requireCaller(ctx: PrepareContext): Caller {
   if (!ctx.caller) throw new Error('authenticated endpoint reached without a caller');
   return ctx.caller;
 }
@@ -121,31 +148,45 @@ export const typeRemove: Handler = async (ctx) => {
 
 // ---- developers (M9–M11) ----
 
-export const usersReg: Handler = async (ctx) => {
+export const usersReg: Preparer = async (ctx) => {
   const f = parseFields(ctx.body, userRegSchema);
-  if (!f.ok) return failure(f.errcode);
-  const developer = await registerDeveloperAs(
-    ctx.trx,
-    ctx.caller?.developer ?? null,
-    { username: f.value.username, password: f.value.password, email: f.value.email ?? null, phone: f.value.telphone ?? null, roleId: f.value.role_id ?? null },
-    identityDeps(ctx.services),
-  );
-  return success({ id: developer.id });
+  if (!f.ok) return refuse(f.errcode);
+  const passwordHash = await hashNewPassword(f.value.password, identityDeps(ctx.services));
+  return async ({ trx, caller, services }) => {
+    const developer = await registerDeveloperAs(
+      trx,
+      caller?.developer ?? null,
+      { username: f.value.username, passwordHash, email: f.value.email ?? null, phone: f.value.telphone ?? null, roleId: f.value.role_id ?? null },
+      identityDeps(services),
+    );
+    return success({ id: developer.id });
+  };
 };
 
-export const usersLogin: Handler = async (ctx) => {
+export const usersLogin: Preparer = async (ctx) => {
   const f = parseFields(ctx.body, userLoginSchema);
-  if (!f.ok) return failure(f.errcode);
-  const r = await loginDeveloper(ctx.trx, { username: f.value.username, password: f.value.password }, { clock: ctx.services.clock, ttlSeconds: ctx.services.config.ulord.tokenTtlSeconds });
-  return success({ expires_at: timestamp(r.expiresAt), id: r.developer.id, token: r.token });
+  if (!f.ok) return refuse(f.errcode);
+  const check = await precheckPassword(ctx.services.db, f.value.username, f.value.password, identityDeps(ctx.services));
+  return async ({ trx, services }) => {
+    const r = await loginDeveloper(trx, check, { clock: services.clock, ttlSeconds: services.config.ulord.tokenTtlSeconds });
+    return success({ expires_at: timestamp(r.expiresAt), id: r.developer.id, token: r.token });
+  };
 };
 
-export const usersEdit: Handler = async (ctx) => {
+export const usersEdit: Preparer = async (ctx) => {
   const caller = requireCaller(ctx);
   const f = parseFields(ctx.body, userEditSchema);
-  if (!f.ok) return failure(f.errcode);
-  await changeOwnPassword(ctx.trx, caller.developer, caller.tokenId, { username: f.value.username, password: f.value.password, newPassword: f.value.new_password }, ctx.services);
-  return success();
+  if (!f.ok) return refuse(f.errcode);
+  const prepared = await prepareOwnPasswordChange(
+    ctx.services.db,
+    caller.developer,
+    { username: f.value.username, password: f.value.password, newPassword: f.value.new_password },
+    identityDeps(ctx.services),
+  );
+  return async ({ trx, services }) => {
+    await changeOwnPassword(trx, caller.developer, caller.tokenId, prepared, services);
+    return success();
+  };
 };
 
 // ---- apps (M12–M15) ----

@@ -1,7 +1,8 @@
 // The common checks of spec §3.4, in order, for the management endpoints:
 //   1 route and method (404 / 405)   2 10009, 10010   3 10004, 10006        (onRequest, before the body is read)
 //   4 body (20102; too large → 400 from the server)   5 10011, 20006   6 10007   7 10013 (admin-only)
-//   8 Idempotency-Key (malformed → 400; replay / conflict)   9 the endpoint, in one transaction.
+//   8 Idempotency-Key (malformed → 400; replay / conflict)   9 the endpoint's `prepare` (password hashing), outside
+//   any transaction, for a fresh request only   10 the endpoint, in one transaction.
 // Answers before step 8 are never stored under an Idempotency-Key; transient (10008) and unexpected (500) failures
 // are not stored either, so a retry is evaluated afresh.
 import type { FastifyRequest } from 'fastify';
@@ -82,7 +83,7 @@ function renderThrown(err: unknown, request: FastifyRequest): RenderedFailure {
   return { response: failure(500), store: false };
 }
 
-/** Steps 4–9. */
+/** Steps 4–10. */
 export async function handle(route: UlordRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
   try {
     return await handleChecked(route, request, services);
@@ -118,12 +119,11 @@ async function handleChecked(route: UlordRoute, request: FastifyRequest, service
     const scope = route.scope === 'developer' && caller ? `developer:${caller.developer.id}` : `ip:${request.ip}`;
     key = { scope, route: `POST ${route.path}`, key: header, fingerprint: fingerprintOf(body) };
   }
-  const outcome = await runIdempotent(
-    services.idempotency,
-    key,
-    (trx) => route.handler({ trx, body, caller, services }),
-    (err) => renderThrown(err, request),
-  );
+  const ctx = { body, caller, services };
+  const render = (err: unknown) => renderThrown(err, request);
+  const outcome = route.prepare
+    ? await runIdempotent(services.idempotency, key, (trx, handler) => handler({ ...ctx, trx }), render, () => route.prepare(ctx))
+    : await runIdempotent(services.idempotency, key, (trx) => route.handler({ ...ctx, trx }), render);
   if (outcome.kind === 'conflict') return failure(400);
   if (outcome.kind === 'replayed') return { ...outcome.response, headers: { ...outcome.response.headers, [REPLAY_HEADER]: 'true' } };
   return outcome.response;

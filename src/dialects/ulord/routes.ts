@@ -1,12 +1,12 @@
 // The Ulord route table (spec §5, management endpoints M1–M15). Each path is served with and without its trailing
 // slash and under `/apps/:appkey`; the route key (`ulord:<path>`) names it in the operator controls.
 import * as m from './management.js';
-import type { Handler } from './management.js';
+import type { Handler, Preparer } from './management.js';
 
 /** Who may call: `public` ignores tokens; `optional` validates a supplied token; `token` needs one; `admin` too. */
 export type RouteAuth = 'public' | 'optional' | 'token' | 'admin';
 
-export interface UlordRoute {
+interface UlordRouteBase {
   /** Without trailing slash, e.g. `/v1/role/add`. */
   path: string;
   method: 'GET' | 'POST';
@@ -15,8 +15,10 @@ export interface UlordRoute {
   scope: 'developer' | 'ip';
   /** users/reg: closed when `ulord.registrationOpen` is false, unless the caller presents an admin token. */
   registration?: boolean;
-  handler: Handler;
 }
+
+/** Either a handler run in the endpoint's transaction, or a `Preparer` (work before it, then such a handler). */
+export type UlordRoute = UlordRouteBase & ({ handler: Handler; prepare?: never } | { prepare: Preparer; handler?: never });
 
 export const ULORD_ROUTES: readonly UlordRoute[] = [
   { path: '/v1/role/add', method: 'POST', auth: 'admin', scope: 'developer', handler: m.roleAdd },
@@ -27,9 +29,9 @@ export const ULORD_ROUTES: readonly UlordRoute[] = [
   { path: '/v1/type/list', method: 'GET', auth: 'token', scope: 'developer', handler: m.typeList },
   { path: '/v1/type/edit', method: 'POST', auth: 'admin', scope: 'developer', handler: m.typeEdit },
   { path: '/v1/type/remove', method: 'POST', auth: 'admin', scope: 'developer', handler: m.typeRemove },
-  { path: '/v1/users/reg', method: 'POST', auth: 'optional', scope: 'ip', registration: true, handler: m.usersReg },
-  { path: '/v1/users/login', method: 'POST', auth: 'public', scope: 'ip', handler: m.usersLogin },
-  { path: '/v1/users/edit', method: 'POST', auth: 'token', scope: 'developer', handler: m.usersEdit },
+  { path: '/v1/users/reg', method: 'POST', auth: 'optional', scope: 'ip', registration: true, prepare: m.usersReg },
+  { path: '/v1/users/login', method: 'POST', auth: 'public', scope: 'ip', prepare: m.usersLogin },
+  { path: '/v1/users/edit', method: 'POST', auth: 'token', scope: 'developer', prepare: m.usersEdit },
   { path: '/v1/app/add', method: 'POST', auth: 'token', scope: 'developer', handler: m.appAdd },
   { path: '/v1/app/list', method: 'POST', auth: 'token', scope: 'developer', handler: m.appList },
   { path: '/v1/app/edit', method: 'POST', auth: 'token', scope: 'developer', handler: m.appEdit },
