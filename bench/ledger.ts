@@ -1,6 +1,8 @@
 // Ledger throughput: transfer() (each in its own db.transaction) against a raw-driver baseline doing the same writes
-// by hand (conditional debit, credit, insert of the transfer row) on SQLite and PostgreSQL. Bounded: each
-// measurement runs for DURATION_MS. Writes bench/results/ledger-<date>.json and bench/results/latest.md.
+// by hand (conditional debit, credit, insert of the transfer row) on SQLite and PostgreSQL. Bounded: each variant
+// runs for DURATION_MS in total, in SLICES alternating slices (module, raw, raw, module, …) so that load from
+// other processes on the machine falls on both alike. Writes bench/results/ledger-<date>.json and
+// bench/results/latest.md.
 import BetterSqlite3 from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ const PG_URL = process.env.PLAZA_BENCH_PG_URL ?? process.env.PLAZA_TEST_PG_URL ?
 const DURATION_MS = Number(process.env.PLAZA_BENCH_MS ?? 3000);
 const ACCOUNTS = 50;
 const PG_CONCURRENCY = 8;
+const SLICES = Math.max(1, Number(process.env.PLAZA_BENCH_SLICES ?? 6));
 
 interface Row {
   store: string;
@@ -39,17 +42,33 @@ async function prepare(database: Database): Promise<number[]> {
   return ids;
 }
 
-/** Runs `op(i)` from `workers` loops until the deadline. */
-async function measure(workers: number, op: (i: number) => Promise<void> | void): Promise<{ ops: number; seconds: number }> {
-  let n = 0;
+type Op = (i: number) => Promise<void> | void;
+
+/** Runs `op(i)` from `workers` loops for `durationMs`; `first` is the first i (so slices continue the sequence). */
+async function measure(workers: number, op: Op, durationMs: number, first = 0): Promise<{ ops: number; seconds: number }> {
+  let n = first;
   const start = performance.now();
-  const deadline = start + DURATION_MS;
+  const deadline = start + durationMs;
   await Promise.all(
     Array.from({ length: workers }, async () => {
       while (performance.now() < deadline) await op(n++);
     }),
   );
-  return { ops: n, seconds: (performance.now() - start) / 1000 };
+  return { ops: n - first, seconds: (performance.now() - start) / 1000 };
+}
+
+/** Measures module and raw in alternating slices (module first in even slices, raw first in odd ones). */
+async function interleaved(workers: number, module: Op, raw: Op): Promise<{ module: { ops: number; seconds: number }; raw: { ops: number; seconds: number } }> {
+  const total = { module: { ops: 0, seconds: 0 }, raw: { ops: 0, seconds: 0 } };
+  const slice = DURATION_MS / SLICES;
+  for (let k = 0; k < SLICES; k++) {
+    for (const variant of k % 2 === 0 ? (['module', 'raw'] as const) : (['raw', 'module'] as const)) {
+      const r = await measure(workers, variant === 'module' ? module : raw, slice, total[variant].ops);
+      total[variant].ops += r.ops;
+      total[variant].seconds += r.seconds;
+    }
+  }
+  return total;
 }
 
 function pair(ids: number[], i: number): [number, number] {
@@ -62,11 +81,11 @@ function rawTxid(id: string, d: number, c: number, amount: number, now: number):
   return createHash('sha256').update(JSON.stringify(['plaza-transfer/1', id, d, c, 1, String(amount), 'bench', '', {}, now])).digest('hex');
 }
 
-async function moduleRun(database: Database, ids: number[], workers: number): Promise<{ ops: number; seconds: number }> {
-  return measure(workers, async (i) => {
+function moduleOp(database: Database, ids: number[]): Op {
+  return async (i) => {
     const [d, c] = pair(ids, i);
     await database.db.transaction().execute((trx) => transfer(trx, { debitAccountId: d, creditAccountId: c, amount: 1n, kind: 'bench' }, systemClock));
-  });
+  };
 }
 
 async function benchSqlite(rows: Row[]): Promise<void> {
@@ -74,8 +93,6 @@ async function benchSqlite(rows: Row[]): Promise<void> {
   try {
     const database = await openDatabase(`sqlite:${join(dir, 'module.db')}`);
     const ids = await prepare(database);
-    rows.push(row('sqlite', 'module', await moduleRun(database, ids, 1)));
-    await database.close();
 
     const rawDb = await openDatabase(`sqlite:${join(dir, 'raw.db')}`);
     const rawIds = await prepare(rawDb);
@@ -96,7 +113,9 @@ async function benchSqlite(rows: Row[]): Promise<void> {
       credit.run(1, c);
       insert.run(id, rawTxid(id, d, c, 1, now), d, c, 1, now, now);
     });
-    rows.push(row('sqlite', 'raw', await measure(1, (i) => run(...pair(rawIds, i)))));
+    const r = await interleaved(1, moduleOp(database, ids), (i) => run(...pair(rawIds, i)));
+    rows.push(row('sqlite', 'module', r.module), row('sqlite', 'raw', r.raw));
+    await database.close();
     raw.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -108,42 +127,36 @@ async function benchPostgres(rows: Row[]): Promise<void> {
   const database = await openDatabase(PG_URL, { schema, poolSize: PG_CONCURRENCY });
   try {
     const ids = await prepare(database);
-    rows.push(row('postgres', 'module', await moduleRun(database, ids, PG_CONCURRENCY)));
     const pool = new pg.Pool({ connectionString: PG_URL, max: PG_CONCURRENCY, options: `-c search_path=${schema}` });
     try {
-      rows.push(
-        row(
-          'postgres',
-          'raw',
-          await measure(PG_CONCURRENCY, async (i) => {
-            const [d, c] = pair(ids, i);
-            const [lo, hi] = d < c ? [d, c] : [c, d];
-            const id = randomBytes(16).toString('hex');
-            const now = Date.now();
-            const client = await pool.connect();
-            try {
-              await client.query('BEGIN');
-              for (const acc of [lo, hi]) {
-                if (acc === d) {
-                  const r = await client.query('update ledger_accounts set balance = balance - $1 where id = $2 and frozen = 0 and (allow_negative = 1 or balance - pending_out >= $1)', [1, d]);
-                  if (r.rowCount !== 1) throw new Error('insufficient');
-                } else await client.query('update ledger_accounts set balance = balance + $1 where id = $2 and frozen = 0', [1, c]);
-              }
-              await client.query(
-                `insert into ledger_transfers (id, txid, debit_account_id, credit_account_id, asset_id, amount, kind, memo, metadata, status, created_at, posted_at, block_number)
-                 values ($1, $2, $3, $4, 1, 1, 'bench', '', '{}', 'posted', $5, $5, (select open_block from ledger_state where id = 1 for share))`,
-                [id, rawTxid(id, d, c, 1, now), d, c, now],
-              );
-              await client.query('COMMIT');
-            } catch (err) {
-              await client.query('ROLLBACK');
-              throw err;
-            } finally {
-              client.release();
-            }
-          }),
-        ),
-      );
+      const r = await interleaved(PG_CONCURRENCY, moduleOp(database, ids), async (i) => {
+        const [d, c] = pair(ids, i);
+        const [lo, hi] = d < c ? [d, c] : [c, d];
+        const id = randomBytes(16).toString('hex');
+        const now = Date.now();
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          for (const acc of [lo, hi]) {
+            if (acc === d) {
+              const r = await client.query('update ledger_accounts set balance = balance - $1 where id = $2 and frozen = 0 and (allow_negative = 1 or balance - pending_out >= $1)', [1, d]);
+              if (r.rowCount !== 1) throw new Error('insufficient');
+            } else await client.query('update ledger_accounts set balance = balance + $1 where id = $2 and frozen = 0', [1, c]);
+          }
+          await client.query(
+            `insert into ledger_transfers (id, txid, debit_account_id, credit_account_id, asset_id, amount, kind, memo, metadata, status, created_at, posted_at, block_number)
+             values ($1, $2, $3, $4, 1, 1, 'bench', '', '{}', 'posted', $5, $5, (select open_block from ledger_state where id = 1 for share))`,
+            [id, rawTxid(id, d, c, 1, now), d, c, now],
+          );
+          await client.query('COMMIT');
+        } catch (err) {
+          await client.query('ROLLBACK');
+          throw err;
+        } finally {
+          client.release();
+        }
+      });
+      rows.push(row('postgres', 'module', r.module), row('postgres', 'raw', r.raw));
     } finally {
       await pool.end();
     }
@@ -175,11 +188,11 @@ async function main(): Promise<void> {
   console.log(table);
   const dir = new URL('./results/', import.meta.url).pathname;
   mkdirSync(dir, { recursive: true });
-  const meta = { date, node: process.version, durationMs: DURATION_MS, accounts: ACCOUNTS, pgConcurrency: PG_CONCURRENCY, sqliteConcurrency: 1 };
+  const meta = { date, node: process.version, durationMs: DURATION_MS, slices: SLICES, accounts: ACCOUNTS, pgConcurrency: PG_CONCURRENCY, sqliteConcurrency: 1 };
   writeFileSync(join(dir, `ledger-${date.slice(0, 10)}.json`), JSON.stringify({ ...meta, rows, summary }, null, 2) + '\n');
   writeFileSync(
     join(dir, 'latest.md'),
-    `# Ledger bench (${date})\n\nEach transfer in its own transaction; ${DURATION_MS} ms per measurement; ${ACCOUNTS} accounts; ` +
+    `# Ledger bench (${date})\n\nEach transfer in its own transaction; ${DURATION_MS} ms per variant in ${SLICES} alternating slices; ${ACCOUNTS} accounts; ` +
       `PostgreSQL concurrency ${PG_CONCURRENCY}, SQLite 1 (single writer). Node ${process.version}.\n\n${table}\n`,
   );
 }

@@ -8,7 +8,7 @@ import { createSecretBox } from './core/crypto/secretbox.js';
 import type { Database } from './db/database.js';
 import type { DialectPlugin, TransportFailure } from './http/dialect.js';
 import type { WireResponse } from './http/idempotency.js';
-import { createIpFilter } from './http/ipFilter.js';
+import { staticControls } from './http/controls.js';
 import { createRateLimiter } from './http/rateLimit.js';
 import { sendWire } from './http/reply.js';
 import type { Services } from './services.js';
@@ -73,7 +73,7 @@ export function buildServices(options: BuildOptions, app: FastifyInstance): Serv
     logger: app.log,
     idempotency: { db: options.database.db, clock, retentionMs: options.config.idempotencyRetentionMs },
     limiter: createRateLimiter(clock),
-    ipFilter: createIpFilter(options.config.operator.ipDenyList),
+    controls: staticControls(options.config.operator),
   };
 }
 

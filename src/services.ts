@@ -8,7 +8,7 @@ import type { SecretBox } from './core/crypto/secretbox.js';
 import type { Database } from './db/database.js';
 import type { DB } from './db/schema.js';
 import type { IdempotencyDeps } from './http/idempotency.js';
-import type { IpFilter } from './http/ipFilter.js';
+import type { ControlsStore } from './http/controls.js';
 import type { RateLimiter } from './http/rateLimit.js';
 
 export interface Services {
@@ -20,7 +20,8 @@ export interface Services {
   logger: FastifyBaseLogger;
   idempotency: IdempotencyDeps;
   limiter: RateLimiter;
-  ipFilter: IpFilter;
+  /** Operator controls in force (maintenance, switches, IP deny list, rate limits). */
+  controls: ControlsStore;
   /** Password hashing; absent = scrypt. Tests inject a controllable one. */
   passwords?: PasswordHasher;
 }

@@ -10,8 +10,8 @@ export interface RateDecision {
 }
 
 export interface RateLimiter {
-  /** Counts one request under `bucket` against `limitPerMinute` (0 = unlimited). */
-  check(bucket: string, limitPerMinute: number): RateDecision;
+  /** Counts one request under `bucket` against `limitPerMinute` (0 = unlimited). Async: a shared store may answer. */
+  check(bucket: string, limitPerMinute: number): Promise<RateDecision>;
 }
 
 const WINDOW_MS = 60_000;
@@ -25,9 +25,14 @@ interface Counter {
 }
 
 export function createRateLimiter(clock: Clock): RateLimiter {
+  const decide = createLocalDecider(clock);
+  return { check: async (bucket, limitPerMinute) => decide(bucket, limitPerMinute) };
+}
+
+/** The in-process sliding-window counter, synchronous. */
+export function createLocalDecider(clock: Clock): (bucket: string, limitPerMinute: number) => RateDecision {
   const counters = new Map<string, Counter>();
-  return {
-    check(bucket, limitPerMinute) {
+  return (bucket, limitPerMinute) => {
       if (limitPerMinute <= 0) return { allowed: true, retryAfterSeconds: 0 };
       const now = clock.now();
       const windowStart = now - (now % WINDOW_MS);
@@ -48,6 +53,5 @@ export function createRateLimiter(clock: Clock): RateLimiter {
       }
       c.current += 1;
       return { allowed: true, retryAfterSeconds: 0 };
-    },
   };
 }

@@ -100,5 +100,37 @@ for (const kind of STORES) {
       assert.equal(made.length, 200);
       assert.deepEqual((await verifyLedger(f.store.database)).problems, []);
     });
+
+    it('keyed (row first) and unkeyed (balances first) transfers and a sealer together: no deadlock, no lost entry', async () => {
+      const accs = await Promise.all(Array.from({ length: 4 }, (_, i) => userAccount(f, `mix${i}`, 10_000n)));
+      const before = await db().selectFrom('ledger_transfers').select(({ fn }) => fn.countAll().as('n')).where('status', '=', 'posted').executeTakeFirstOrThrow();
+      let running = true;
+      const sealer = (async () => {
+        while (running) {
+          await sealBlock(f.store.database, f.box, f.clock);
+          await new Promise((r) => setImmediate(r));
+        }
+      })();
+      const made: Transfer[] = [];
+      await Promise.all(
+        Array.from({ length: 6 }, async (_, w) => {
+          for (let i = 0; i < 40; i++) {
+            const from = accs[(w + i) % 4]!;
+            const to = accs[(w + i + 1 + (i % 3)) % 4]!;
+            const key = (w + i) % 2 === 0 ? { idempotencyKey: `mix-${w}-${i}` } : {};
+            made.push(await db().transaction().execute((trx) => transfer(trx, { debitAccountId: from.id, creditAccountId: to.id, amount: 1n, kind: 'pay', ...key }, f.clock)));
+          }
+        }),
+      );
+      running = false;
+      await sealer;
+      await sealBlock(f.store.database, f.box, f.clock);
+      assert.equal(made.length, 240);
+      const posted = await db().selectFrom('ledger_transfers').select(({ fn }) => fn.countAll().as('n')).where('status', '=', 'posted').executeTakeFirstOrThrow();
+      assert.equal(toNum(posted.n as bigint) - toNum(before.n as bigint), 240);
+      const inBlocks = await db().selectFrom('ledger_blocks').select(({ fn }) => fn.sum('entry_count').as('n')).executeTakeFirstOrThrow();
+      assert.equal(toNum(inBlocks.n as bigint), toNum(posted.n as bigint));
+      assert.deepEqual((await verifyLedger(f.store.database)).problems, []);
+    });
   });
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { manualClock } from '../../src/core/clock.js';
-import { createIpFilter } from '../../src/http/ipFilter.js';
+import { staticControls } from '../../src/http/controls.js';
 import { createRateLimiter } from '../../src/http/rateLimit.js';
 import { STORES } from '../support/stores.js';
 import { ADMIN, keysSorted, setup, type Ctx, type Dev } from './helpers.js';
@@ -23,7 +23,7 @@ for (const kind of STORES) {
       // Every test starts from the defaults (tests below switch controls on and off).
       const s = c.server.services;
       Object.assign(s.config.operator, { maintenance: false, maintenanceEndpoints: [], disabledEndpoints: [], perIpPerMinute: 0, perKeyPerMinute: 0 });
-      s.ipFilter = createIpFilter([]);
+      s.controls = staticControls(Object.assign(s.config.operator, { ipDenyList: [] }));
       s.limiter = createRateLimiter(s.clock);
     });
 
@@ -106,7 +106,8 @@ for (const kind of STORES) {
     });
 
     test('IP deny list → 10004 before the per-IP limit and the body', async () => {
-      c.server.services.ipFilter = createIpFilter(['127.0.0.0/8', '::1/128']);
+      const s = c.server.services;
+      s.controls = staticControls(Object.assign(s.config.operator, { ipDenyList: ['127.0.0.0/8', '::1/128'] }));
       c.server.services.config.operator.perIpPerMinute = 1;
       for (let i = 0; i < 3; i++) assert.deepEqual((await c.call('/v1/users/login', 'bad json')).json, { errcode: 10004, reason: '被禁止的IP.' });
       // Maintenance still comes first.

@@ -1,8 +1,9 @@
 // Transfers: the only writer of account balances. Every write is a conditional UPDATE (decide, then write with a
 // condition) so concurrent callers cannot overdraw an account or post a hold twice; the CHECK constraints of
 // 0001_foundation are the last guard. Accounts are always updated in ascending id order so two transactions
-// touching the same pair lock them in the same order (no deadlock on PostgreSQL).
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+// touching the same pair lock them in the same order (no deadlock on PostgreSQL). Without an idempotency key the
+// checks ride inside those UPDATEs and the row is inserted after them (unkeyedTransfer: begin, 2 updates, 1 insert).
+import { CompiledQuery, sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../../db/schema.js';
 import { toBool, toNum, toNumOrNull } from '../../db/values.js';
@@ -178,35 +179,87 @@ function sameCore(row: { debit_account_id: bigint | number; credit_account_id: b
   );
 }
 
-/** Both sides of a non-idempotent transfer in ascending id order, every check folded into the two conditional
- * UPDATEs (existence, frozen, funds, 64-bit range; the first also checks that its asset is enabled, the second that
- * it holds the same asset). Returns the asset id; on a refusal, diagnoses it with the same precedence as the
- * keyed path (checkAccounts first, then the side that refused). */
-async function moveFundsChecked(trx: Transaction<DB>, n: Normalised): Promise<number> {
+// The statements of the unkeyed hot path, as fixed texts compiled once per store (`?` on SQLite, `$1, $2…` on
+// PostgreSQL) and run through trx.executeQuery: no query building per call. Each UPDATE folds in every check of
+// checkAccounts: the account exists, is not frozen, can cover the amount, stays in the 64-bit range, and either
+// its asset is enabled (the first side, which returns the asset id) or it holds that same asset (the second side).
+const ASSET_ENABLED = 'exists (select 1 from assets s where s.id = ledger_accounts.asset_id and s.enabled = 1)';
+
+function debitText(pending: boolean, first: boolean): string {
+  const set = pending ? 'pending_out = pending_out + ?' : 'balance = balance - ?';
+  return (
+    `update ledger_accounts set ${set} where id = ? and frozen = 0 and balance >= ? ` +
+    `and (allow_negative = 1 or balance - pending_out >= ?) and ${first ? `${ASSET_ENABLED} returning asset_id` : 'asset_id = ?'}`
+  );
+}
+
+function creditText(pending: boolean, first: boolean): string {
+  const set = pending ? 'pending_in = pending_in + ?' : 'balance = balance + ?';
+  const column = pending ? 'pending_in' : 'balance';
+  return `update ledger_accounts set ${set} where id = ? and frozen = 0 and ${column} <= ? and ${first ? `${ASSET_ENABLED} returning asset_id` : 'asset_id = ?'}`;
+}
+
+function insertText(pending: boolean, pg: boolean): string {
+  // The open block: on PostgreSQL under FOR SHARE, so the sealer's bump waits for this transaction (README §4).
+  const block = pending ? 'null' : pg ? '(select open_block from ledger_state where id = 1 for share)' : '(select open_block from ledger_state where id = 1)';
+  return (
+    'insert into ledger_transfers (id, txid, debit_account_id, credit_account_id, asset_id, amount, kind, memo, metadata, ' +
+    'status, idempotency_key, created_at, posted_at, voided_at, block_number) ' +
+    `values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, null, ${block}) returning seq, block_number`
+  );
+}
+
+interface HotStatements {
+  /** [posted, pending] */
+  debitFirst: [string, string];
+  debitSecond: [string, string];
+  creditFirst: [string, string];
+  creditSecond: [string, string];
+  insert: [string, string];
+}
+
+function hotStatements(pg: boolean): HotStatements {
+  const numbered = (text: string): string => {
+    if (!pg) return text;
+    let i = 0;
+    return text.replace(/\?/g, () => `$${++i}`);
+  };
+  const both = (f: (pending: boolean) => string): [string, string] => [numbered(f(false)), numbered(f(true))];
+  return {
+    debitFirst: both((p) => debitText(p, true)),
+    debitSecond: both((p) => debitText(p, false)),
+    creditFirst: both((p) => creditText(p, true)),
+    creditSecond: both((p) => creditText(p, false)),
+    insert: both((p) => insertText(p, pg)),
+  };
+}
+
+const HOT_SQLITE = hotStatements(false);
+const HOT_POSTGRES = hotStatements(true);
+
+/**
+ * Both sides of an unkeyed transfer in ascending account id order with the checks folded in (see above); returns
+ * the asset id. On a refusal, diagnoses it with the same precedence as the keyed path (checkAccounts first, then
+ * the side that refused).
+ */
+async function moveFundsChecked(trx: Transaction<DB>, n: Normalised, hot: HotStatements): Promise<number> {
+  const p = n.pending ? 1 : 0;
+  const debitParams = [n.amount, n.debit, INT8_MIN + n.amount, n.amount];
+  const creditParams = [n.amount, n.credit, INT8_MAX - n.amount];
   const debitFirst = n.debit < n.credit;
-  const enabled = sql`and exists (select 1 from assets s where s.id = ledger_accounts.asset_id and s.enabled = 1)`;
-  const first = debitFirst ? debitSql(n, enabled) : creditSql(n, enabled);
-  const a = await sql<{ asset_id: unknown }>`${first} returning asset_id`.execute(trx);
-  const firstRow = a.rows[0];
+  const first = debitFirst
+    ? CompiledQuery.raw(hot.debitFirst[p], debitParams)
+    : CompiledQuery.raw(hot.creditFirst[p], creditParams);
+  const { rows } = await trx.executeQuery<{ asset_id: bigint | number }>(first);
+  const firstRow = rows[0];
   if (firstRow === undefined) return refuse(trx, n, debitFirst);
-  const assetId = toNum(firstRow.asset_id as bigint);
-  const second = debitFirst ? creditSql(n, sql`and asset_id = ${assetId}`) : debitSql(n, sql`and asset_id = ${assetId}`);
-  const b = await sql`${second} returning id`.execute(trx);
-  if (b.rows.length !== 1) return refuse(trx, n, !debitFirst);
+  const assetId = toNum(firstRow.asset_id);
+  const second = debitFirst
+    ? CompiledQuery.raw(hot.creditSecond[p], [...creditParams, assetId])
+    : CompiledQuery.raw(hot.debitSecond[p], [...debitParams, assetId]);
+  const res = await trx.executeQuery(second);
+  if (res.numAffectedRows !== 1n) return refuse(trx, n, !debitFirst);
   return assetId;
-}
-
-function debitSql(n: Normalised, extra: RawBuilder<unknown>): RawBuilder<unknown> {
-  const set = n.pending ? sql`pending_out = pending_out + ${n.amount}` : sql`balance = balance - ${n.amount}`;
-  return sql`update ledger_accounts set ${set}
-    where id = ${n.debit} and frozen = 0 and balance >= ${INT8_MIN + n.amount}
-      and (allow_negative = 1 or balance - pending_out >= ${n.amount}) ${extra}`;
-}
-
-function creditSql(n: Normalised, extra: RawBuilder<unknown>): RawBuilder<unknown> {
-  const set = n.pending ? sql`pending_in = pending_in + ${n.amount}` : sql`balance = balance + ${n.amount}`;
-  const column = n.pending ? sql`pending_in` : sql`balance`;
-  return sql`update ledger_accounts set ${set} where id = ${n.credit} and frozen = 0 and ${column} <= ${INT8_MAX - n.amount} ${extra}`;
 }
 
 /** A folded UPDATE matched no row: throw the precise LedgerError (the caller rolls back). */
@@ -224,27 +277,22 @@ async function refuse(trx: Transaction<DB>, n: Normalised, debitSide: boolean): 
 export async function transfer(trx: Transaction<DB>, input: TransferInput, clock: Clock): Promise<Transfer> {
   requireTransaction(trx, 'transfer()');
   const n = normalise(input);
-  let assetId: number;
-  if (n.key === null) {
-    // No idempotency key, so nothing to replay or race on: move the funds first (checks folded in), then insert.
-    assetId = await moveFundsChecked(trx, n);
-  } else {
-    const replayed = await replay(trx, n);
-    if (replayed) return replayed;
-    assetId = await checkAccounts(trx, n);
-  }
+  if (n.key === null) return unkeyedTransfer(trx, n, clock);
+  const replayed = await replay(trx, n);
+  if (replayed) return replayed;
+  const assetId = await checkAccounts(trx, n);
   const id = newTransferId();
   const createdAt = clock.now();
   const txid = computeTxid({ id, debitAccountId: n.debit, creditAccountId: n.credit, assetId, amount: n.amount, kind: n.kind, memo: n.memo, metadataJson: n.metadataJson, createdAt });
   const status = n.pending ? 'pending' : 'posted';
-  // With a key, the row goes in first: a racing insert with the same idempotency key waits here and then replays,
-  // before either has touched a balance.
+  // The row goes in first: a racing insert with the same idempotency key waits here and then replays, before
+  // either has touched a balance.
   const { rows } = await sql<{ seq: unknown; block_number: unknown }>`
     insert into ledger_transfers (id, txid, debit_account_id, credit_account_id, asset_id, amount, kind, memo, metadata,
       status, idempotency_key, created_at, posted_at, voided_at, block_number)
     values (${id}, ${txid}, ${n.debit}, ${n.credit}, ${assetId}, ${n.amount}, ${n.kind}, ${n.memo}, ${n.metadataJson},
       ${status}, ${n.key}, ${createdAt}, ${n.pending ? null : createdAt}, ${null}, ${n.pending ? sql`${null}` : openBlockExpr(trx)})
-    ${n.key === null ? sql`` : sql`on conflict (idempotency_key) do nothing`}
+    on conflict (idempotency_key) do nothing
     returning seq, block_number`.execute(trx);
   const inserted = rows[0];
   if (!inserted) {
@@ -252,9 +300,27 @@ export async function transfer(trx: Transaction<DB>, input: TransferInput, clock
     if (again) return again;
     throw new Error('transfer insert conflicted but no row holds its idempotency key');
   }
-  if (n.key !== null) await moveFunds(trx, n.debit, n.credit, n.amount, n.pending);
+  await moveFunds(trx, n.debit, n.credit, n.amount, n.pending);
+  return newTransfer(n, id, txid, assetId, createdAt, inserted.seq as bigint, inserted.block_number as bigint | null);
+}
+
+/** Without an idempotency key there is nothing to replay or race on: move the funds first, then insert the row. */
+async function unkeyedTransfer(trx: Transaction<DB>, n: Normalised, clock: Clock): Promise<Transfer> {
+  const hot = isPostgres(trx) ? HOT_POSTGRES : HOT_SQLITE;
+  const assetId = await moveFundsChecked(trx, n, hot);
+  const id = newTransferId();
+  const createdAt = clock.now();
+  const txid = computeTxid({ id, debitAccountId: n.debit, creditAccountId: n.credit, assetId, amount: n.amount, kind: n.kind, memo: n.memo, metadataJson: n.metadataJson, createdAt });
+  const params = [id, txid, n.debit, n.credit, assetId, n.amount, n.kind, n.memo, n.metadataJson, n.pending ? 'pending' : 'posted', createdAt, n.pending ? null : createdAt];
+  const { rows } = await trx.executeQuery<{ seq: bigint | number; block_number: bigint | number | null }>(CompiledQuery.raw(hot.insert[n.pending ? 1 : 0], params));
+  const inserted = rows[0];
+  if (!inserted) throw new Error('transfer insert returned no row');
+  return newTransfer(n, id, txid, assetId, createdAt, inserted.seq, inserted.block_number);
+}
+
+function newTransfer(n: Normalised, id: string, txid: string, assetId: number, createdAt: number, seq: bigint | number, blockNumber: bigint | number | null): Transfer {
   return {
-    seq: toNum(inserted.seq as bigint),
+    seq: toNum(seq),
     id,
     txid,
     debitAccountId: n.debit,
@@ -264,12 +330,12 @@ export async function transfer(trx: Transaction<DB>, input: TransferInput, clock
     kind: n.kind,
     memo: n.memo,
     metadata: JSON.parse(n.metadataJson) as Record<string, unknown>,
-    status,
+    status: n.pending ? 'pending' : 'posted',
     idempotencyKey: n.key,
     createdAt,
     postedAt: n.pending ? null : createdAt,
     voidedAt: null,
-    blockNumber: toNumOrNull(inserted.block_number as bigint | null),
+    blockNumber: toNumOrNull(blockNumber),
   };
 }
 

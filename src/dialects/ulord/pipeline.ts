@@ -49,7 +49,8 @@ function allowedMethods(route: UlordRoute): string[] {
 export async function earlyChecks(route: UlordRoute, request: FastifyRequest, services: Services): Promise<WireResponse | null> {
   const allowed = allowedMethods(route);
   if (!allowed.includes(request.method)) return failure(405, { allow: allowed.join(', ') });
-  const { operator, ulord } = services.config;
+  const operator = services.controls.current();
+  const { ulord } = services.config;
   const key = routeKey(route);
   if (operator.maintenance || operator.maintenanceEndpoints.includes(key)) return failure(10009);
   if (operator.disabledEndpoints.includes(key)) return failure(10010);
@@ -58,8 +59,8 @@ export async function earlyChecks(route: UlordRoute, request: FastifyRequest, se
     const caller = await authenticate(request, services);
     if (!caller?.developer.isAdmin) return failure(10010);
   }
-  if (services.ipFilter.isDenied(request.ip)) return failure(10004);
-  const ipDecision = services.limiter.check(`ip:${request.ip}`, operator.perIpPerMinute);
+  if (services.controls.isIpDenied(request.ip)) return failure(10004);
+  const ipDecision = await services.limiter.check(`ip:${request.ip}`, operator.perIpPerMinute);
   if (!ipDecision.allowed) return failure(10006, { 'retry-after': String(ipDecision.retryAfterSeconds) });
   return null;
 }
@@ -107,7 +108,7 @@ async function handleChecked(route: UlordRoute, request: FastifyRequest, service
     if (caller?.developer.blocked) return failure(20006);
   }
   if (caller) {
-    const decision = services.limiter.check(`developer:${caller.developer.id}`, services.config.operator.perKeyPerMinute);
+    const decision = await services.limiter.check(`developer:${caller.developer.id}`, services.controls.current().perKeyPerMinute);
     if (!decision.allowed) return failure(10007, { 'retry-after': String(decision.retryAfterSeconds) });
   }
   if (route.auth === 'admin' && !caller?.developer.isAdmin) return failure(10013);
