@@ -3,6 +3,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database, StoreKind } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_end_users.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -16,7 +17,11 @@ interface PlazaMigration {
 
 const MIGRATIONS: Record<string, PlazaMigration> = {
   '0001_foundation': m0001,
+  '0002_end_users': m0002,
 };
+
+/** Every migration, in the order they apply. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
 class ListedMigrations implements MigrationProvider {
   constructor(private readonly ctx: MigrationContext) {}

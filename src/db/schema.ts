@@ -81,6 +81,26 @@ export interface AppsTable {
   created_at: Int8;
   updated_at: Int8 | null;
   removed_at: Int8 | null;
+  /** JSON object of per-app overrides of dialect settings, or null. */
+  settings: string | null;
+}
+
+export interface EndUsersTable {
+  id: Serial;
+  /** In the uid space users and apps share (identity/uid.ts). */
+  uid: Int8;
+  /** null for a global user; otherwise the app whose namespace holds the username. */
+  app_id: Int8 | null;
+  username: string;
+  username_lower: string;
+  /** scrypt, like every password; null when none was set. */
+  pay_password_hash: string | null;
+  /** Consecutive wrong pay passwords. */
+  pay_failures: Int8;
+  pay_locked_until: Int8 | null;
+  disabled: Int8;
+  created_at: Int8;
+  updated_at: Int8 | null;
 }
 
 export interface AssetsTable {
@@ -177,6 +197,7 @@ export interface DB {
   app_types: AppTypesTable;
   uid_sequence: UidSequenceTable;
   apps: AppsTable;
+  end_users: EndUsersTable;
   assets: AssetsTable;
   ledger_accounts: LedgerAccountsTable;
   ledger_transfers: LedgerTransfersTable;

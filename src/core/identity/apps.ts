@@ -25,8 +25,14 @@ export interface App {
   banned: boolean;
   keyExpiresAt: number | null;
   dialects: string[] | null;
+  /** Per-app overrides of dialect settings (e.g. `ulord.requireSecretForDeveloperWallet`). */
+  settings: AppSettings;
   createdAt: number;
   updatedAt: number | null;
+}
+
+export interface AppSettings {
+  ulord?: { requireSecretForDeveloperWallet?: boolean };
 }
 
 /** An app with its sealed secret, as read from the table (never leaves identity's callers unsealed by accident). */
@@ -47,6 +53,7 @@ const COLUMNS = [
   'banned',
   'key_expires_at',
   'dialects',
+  'settings',
   'created_at',
   'updated_at',
 ] as const;
@@ -64,6 +71,7 @@ type AppRow = {
   banned: bigint | number;
   key_expires_at: bigint | number | null;
   dialects: string | null;
+  settings: string | null;
   created_at: bigint | number;
   updated_at: bigint | number | null;
 };
@@ -80,6 +88,7 @@ function toApp(r: AppRow): StoredApp {
     banned: toBool(r.banned),
     keyExpiresAt: toNumOrNull(r.key_expires_at),
     dialects: r.dialects === null ? null : (JSON.parse(r.dialects) as string[]),
+    settings: r.settings === null ? {} : (JSON.parse(r.settings) as AppSettings),
     createdAt: toNum(r.created_at),
     updatedAt: toNumOrNull(r.updated_at),
     secretEnc: r.secret_enc,

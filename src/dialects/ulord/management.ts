@@ -4,6 +4,7 @@
 import type { Transaction } from 'kysely';
 import { addAppType, appTypeTree, editAppType, removeAppType, type AppTypeNode } from '../../core/identity/appTypes.js';
 import { createAppAs, listAppsAs, removeAppAs, rotateAppSecretAs } from '../../core/identity/apps.js';
+import type { StoredApp } from '../../core/identity/apps.js';
 import type { IdentityDeps } from '../../core/identity/deps.js';
 import {
   hashNewPassword,
@@ -43,6 +44,8 @@ export interface PrepareContext {
   body: JsonObject;
   /** The authenticated developer; null only on public endpoints called without a token. */
   caller: Caller | null;
+  /** External endpoints (auth `appkey`): the calling app, after the checks of §3.1; null on management endpoints. */
+  app: StoredApp | null;
   services: Services;
 }
 

@@ -120,7 +120,9 @@ async function handleChecked(route: UlordRoute, request: FastifyRequest, service
     const scope = route.scope === 'developer' && caller ? `developer:${caller.developer.id}` : `ip:${request.ip}`;
     key = { scope, route: `POST ${route.path}`, key: header, fingerprint: fingerprintOf(body) };
   }
-  const ctx = { body, caller, services };
+  // External endpoints (auth `appkey`) set the app after the checks of §3.1 (walletRoutes.ts / contentRoutes.ts).
+  const app = null;
+  const ctx = { body, caller, app, services };
   const render = (err: unknown) => renderThrown(err, request);
   const outcome = route.prepare
     ? await runIdempotent(services.idempotency, key, (trx, handler) => handler({ ...ctx, trx }), render, () => route.prepare(ctx))

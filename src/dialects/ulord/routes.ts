@@ -1,18 +1,24 @@
-// The Ulord route table (spec §5, management endpoints M1–M15). Each path is served with and without its trailing
-// slash and under `/apps/:appkey`; the route key (`ulord:<path>`) names it in the operator controls.
+// The Ulord route table (spec §5): management endpoints M1–M15 here, the external endpoints in walletRoutes.ts
+// (X1–X3) and contentRoutes.ts (X4–X13). Each path is served with and without its trailing slash and under
+// `/apps/:appkey`; the route key (`ulord:<path>`) names it in the operator controls.
+import { CONTENT_ROUTES } from './contentRoutes.js';
 import * as m from './management.js';
 import type { Handler, Preparer } from './management.js';
+import { WALLET_ROUTES } from './walletRoutes.js';
 
-/** Who may call: `public` ignores tokens; `optional` validates a supplied token; `token` needs one; `admin` too. */
-export type RouteAuth = 'public' | 'optional' | 'token' | 'admin';
+/**
+ * Who may call: `public` ignores tokens; `optional` validates a supplied token; `token` needs one; `admin` too;
+ * `appkey`: an external endpoint, authorised by the app's key (§3.1).
+ */
+export type RouteAuth = 'public' | 'optional' | 'token' | 'admin' | 'appkey';
 
 interface UlordRouteBase {
   /** Without trailing slash, e.g. `/v1/role/add`. */
   path: string;
   method: 'GET' | 'POST';
   auth: RouteAuth;
-  /** Idempotency-Key scope: the developer of the token, or the client IP (users/reg, users/login). */
-  scope: 'developer' | 'ip';
+  /** Idempotency-Key scope: the developer of the token, the client IP (users/reg, users/login), or the app. */
+  scope: 'developer' | 'ip' | 'app';
   /** users/reg: closed when `ulord.registrationOpen` is false, unless the caller presents an admin token. */
   registration?: boolean;
 }
@@ -20,7 +26,7 @@ interface UlordRouteBase {
 /** Either a handler run in the endpoint's transaction, or a `Preparer` (work before it, then such a handler). */
 export type UlordRoute = UlordRouteBase & ({ handler: Handler; prepare?: never } | { prepare: Preparer; handler?: never });
 
-export const ULORD_ROUTES: readonly UlordRoute[] = [
+const MANAGEMENT_ROUTES: readonly UlordRoute[] = [
   { path: '/v1/role/add', method: 'POST', auth: 'admin', scope: 'developer', handler: m.roleAdd },
   { path: '/v1/role/list', method: 'GET', auth: 'token', scope: 'developer', handler: m.roleList },
   { path: '/v1/role/edit', method: 'POST', auth: 'admin', scope: 'developer', handler: m.roleEdit },
@@ -38,6 +44,8 @@ export const ULORD_ROUTES: readonly UlordRoute[] = [
   { path: '/v1/app/rebuild', method: 'POST', auth: 'token', scope: 'developer', handler: m.appEdit },
   { path: '/v1/app/remove', method: 'POST', auth: 'token', scope: 'developer', handler: m.appRemove },
 ];
+
+export const ULORD_ROUTES: readonly UlordRoute[] = [...MANAGEMENT_ROUTES, ...WALLET_ROUTES, ...CONTENT_ROUTES];
 
 export function routeKey(route: UlordRoute): string {
   return `ulord:${route.path}`;
