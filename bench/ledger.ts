@@ -3,7 +3,8 @@
 // runs for DURATION_MS in total, in SLICES alternating slices (module, raw, raw, module, …) so that load from
 // other processes on the machine falls on both alike. Writes bench/results/ledger-<date>.json and
 // bench/results/latest.md.
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { loadSqlite } from '../src/db/sqliteDriver.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,7 +98,7 @@ async function benchSqlite(rows: Row[]): Promise<void> {
     const rawDb = await openDatabase(`sqlite:${join(dir, 'raw.db')}`);
     const rawIds = await prepare(rawDb);
     await rawDb.close();
-    const raw = new BetterSqlite3(join(dir, 'raw.db'));
+    const raw = new (loadSqlite())(join(dir, 'raw.db'));
     raw.defaultSafeIntegers(true);
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');

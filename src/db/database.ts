@@ -1,7 +1,8 @@
 // Opens the one Kysely instance over either store. SQLite is the embedded default (better-sqlite3, WAL);
 // PostgreSQL is selected by a postgres:// URL. Both return 64-bit integers as bigint, so money never passes
 // through a float: SQLite with safe integers, PostgreSQL with an int8 type parser.
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { loadSqlite } from './sqliteDriver.js';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -78,7 +79,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
 
 function openSqlite(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const raw = new BetterSqlite3(path);
+  const raw = new (loadSqlite())(path);
   raw.defaultSafeIntegers(true);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');

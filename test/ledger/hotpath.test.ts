@@ -2,7 +2,8 @@
 // exactly the LedgerError of the keyed path (which checks first), in both account id orders, posted and pending,
 // and leaves nothing behind. Also covers the SQLite statement cache of src/db/database.ts.
 import assert from 'node:assert/strict';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { loadSqlite } from '../../src/db/sqliteDriver.js';
 import { after, before, describe, it } from 'node:test';
 import { ensureAccount, getAccount, issuerAccount, setAccountFrozen } from '../../src/core/ledger/accounts.js';
 import { ensureAsset, setAssetEnabled } from '../../src/core/ledger/assets.js';
@@ -120,7 +121,7 @@ for (const kind of STORES) {
 
 describe('SQLite statement cache', () => {
   it('reuses statements, stays bounded, keeps reader and iterate working', () => {
-    const raw = new BetterSqlite3(':memory:');
+    const raw = new (loadSqlite())(':memory:');
     raw.defaultSafeIntegers(true);
     const cached = cachingSqliteDatabase(raw, 3);
     cached.prepare('create table t (x integer)').run([]);
