@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { cidrProblem } from './http/ipFilter.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -54,6 +55,8 @@ export interface Config {
   bodyLimitBytes: number;
   idempotencyRetentionMs: number;
   shutdownGraceMs: number;
+  /** `redis://` / `rediss://` URL of a Redis shared by every Plaza process for rate limits; null = in-process limits. */
+  redisUrl: string | null;
   operator: OperatorControls;
   ulord: UlordSettings;
 }
@@ -190,6 +193,38 @@ function overlay<T extends object>(section: string, base: T, patch: unknown): T 
   return out as T;
 }
 
+function parseRedisUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PLAZA_REDIS_URL', 'is not a URL (expected redis://[user:password@]host[:port][/db])');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError('PLAZA_REDIS_URL', 'must start with redis:// or rediss://');
+  if (url.hostname === '') throw new ConfigError('PLAZA_REDIS_URL', 'needs a host');
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/[0-9]{1,2}$/.test(url.pathname)) {
+    throw new ConfigError('PLAZA_REDIS_URL', 'the path, when given, is a database number (redis://host:6379/0)');
+  }
+  return raw;
+}
+
+/** The operator section of the configuration file, checked as the admin API checks a change (CIDR syntax, limits). */
+function operatorControls(patch: unknown): OperatorControls {
+  const controls = overlay('operator', defaultOperatorControls(), patch);
+  for (const field of ['perIpPerMinute', 'perKeyPerMinute'] as const) {
+    if (!Number.isInteger(controls[field]) || controls[field] < 0) throw new ConfigError('PLAZA_CONFIG_FILE', `"operator.${field}" must be a whole number >= 0`);
+  }
+  for (const field of ['maintenanceEndpoints', 'disabledEndpoints', 'ipDenyList'] as const) {
+    if (controls[field].some((v) => typeof v !== 'string')) throw new ConfigError('PLAZA_CONFIG_FILE', `"operator.${field}" must hold strings`);
+  }
+  for (const entry of controls.ipDenyList) {
+    const problem = cidrProblem(entry);
+    if (problem !== null) throw new ConfigError('PLAZA_CONFIG_FILE', `"operator.ipDenyList": ${problem}`);
+  }
+  return controls;
+}
+
 /** Builds the configuration from environment variables (and the optional JSON file named by PLAZA_CONFIG_FILE). */
 export function loadConfig(env: Env = process.env): Config {
   const dataDirRaw = text(env, 'PLAZA_DATA_DIR', './data');
@@ -230,7 +265,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: integer(env, 'PLAZA_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     idempotencyRetentionMs: integer(env, 'PLAZA_IDEMPOTENCY_RETENTION_SECONDS', 86400, 60, 30 * 86400) * 1000,
     shutdownGraceMs: integer(env, 'PLAZA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
-    operator: overlay('operator', defaultOperatorControls(), file.operator),
+    redisUrl: parseRedisUrl(env.PLAZA_REDIS_URL),
+    operator: operatorControls(file.operator),
     ulord: overlay('ulord', defaultUlordSettings(), file.ulord),
   };
 }
@@ -253,6 +289,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     bodyLimitBytes: 1024 * 1024,
     idempotencyRetentionMs: 86_400_000,
     shutdownGraceMs: 1000,
+    redisUrl: null,
     operator: { ...defaultOperatorControls(), perIpPerMinute: 0, perKeyPerMinute: 0 },
     ulord: defaultUlordSettings(),
     ...overrides,

@@ -8,8 +8,9 @@ import { createSecretBox } from './core/crypto/secretbox.js';
 import type { Database } from './db/database.js';
 import type { DialectPlugin, TransportFailure } from './http/dialect.js';
 import type { WireResponse } from './http/idempotency.js';
-import { staticControls } from './http/controls.js';
-import { createRateLimiter } from './http/rateLimit.js';
+import { createDbControls } from './http/controls.js';
+import { createRateLimiter, type RateLimiter } from './http/rateLimit.js';
+import { createRedisRateLimiter } from './http/redisRateLimit.js';
 import { sendWire } from './http/reply.js';
 import type { Services } from './services.js';
 
@@ -62,6 +63,14 @@ function classify(err: FastifyError): TransportFailure {
   return { kind: 'internal' };
 }
 
+/** How long start-up waits for a configured Redis before serving (requests fail open until it connects). */
+const REDIS_READY_WAIT_MS = 2000;
+
+function buildLimiter(config: Config, clock: Clock, app: FastifyInstance): RateLimiter {
+  if (config.redisUrl === null) return createRateLimiter(clock);
+  return createRedisRateLimiter({ url: config.redisUrl, clock, logger: app.log });
+}
+
 export function buildServices(options: BuildOptions, app: FastifyInstance): Services {
   const clock = options.clock ?? systemClock;
   return {
@@ -72,8 +81,8 @@ export function buildServices(options: BuildOptions, app: FastifyInstance): Serv
     box: createSecretBox(options.config.masterKey),
     logger: app.log,
     idempotency: { db: options.database.db, clock, retentionMs: options.config.idempotencyRetentionMs },
-    limiter: createRateLimiter(clock),
-    controls: staticControls(options.config.operator),
+    limiter: buildLimiter(options.config, clock, app),
+    controls: createDbControls({ db: options.database.db, base: options.config.operator, logger: app.log }),
   };
 }
 
@@ -99,6 +108,17 @@ export async function buildServer(options: BuildOptions): Promise<PlazaServer> {
     forceCloseConnections: 'idle',
   });
   const services = buildServices(options, app);
+  // Stops the controls refresh and closes the Redis connection; tests may have swapped either, so both the
+  // original and the current ones are closed.
+  const { controls, limiter } = services;
+  app.addHook('onClose', async () => {
+    for (const c of new Set([controls, services.controls])) await c.close?.();
+    for (const l of new Set([limiter, services.limiter])) await l.close?.();
+  });
+  await services.controls.refresh?.();
+  if (services.limiter.ready && !(await services.limiter.ready(REDIS_READY_WAIT_MS))) {
+    app.log.warn('redis (PLAZA_REDIS_URL) is not reachable yet; rate limits are not enforced until it is');
+  }
 
   // Every body arrives as raw bytes whatever its Content-Type; each dialect parses it (http/body.ts).
   app.removeAllContentTypeParsers();

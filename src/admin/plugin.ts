@@ -1,5 +1,5 @@
 // The native admin API as a plugin owning `/admin/v1`: authentication by developer token, validation from each
-// route's declared schemas, Idempotency-Key on every POST, and one error envelope for everything that goes wrong
+// route's declared schemas, Idempotency-Key on every write (POST, PATCH), and one error envelope for everything that goes wrong
 // under the prefix — including unknown paths and oversized bodies, which the server asks this plugin to render.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../core/events/audit.js';
@@ -82,7 +82,7 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
       const params = route.params ? readTextInput(route.params, request.params, 'path') : {};
       const query = route.query ? readTextInput(route.query, request.query, 'query') : {};
       let body: JsonObject = {};
-      if (route.method === 'POST') {
+      if (route.method !== 'GET') {
         const parsed = parseJsonObject(rawBody(request));
         if (!parsed.ok) throw adminError('invalid_json', 'the body must be a JSON object');
         body = parsed.value;
@@ -93,14 +93,19 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
         const trx = () => {
           throw new Error(`${route.operationId} is a GET route and has no transaction`);
         };
-        response = success(await route.handler({ ...ctx, db: services.db, trx }));
+        const afterCommit = () => {
+          throw new Error(`${route.operationId} is a GET route and commits nothing`);
+        };
+        response = success(await route.handler({ ...ctx, db: services.db, trx, afterCommit }));
       } else {
         const key = idempotencyKey(request, route, caller, { params, body });
+        const effects: Array<() => void> = [];
         const outcome = await runIdempotent(
           services.idempotency,
           key,
           async (trx) => {
-            const answer = success(await route.handler({ ...ctx, db: trx, trx: () => trx }));
+            effects.length = 0;
+            const answer = success(await route.handler({ ...ctx, db: trx, trx: () => trx, afterCommit: (e) => effects.push(e) }));
             // Every admin change is audited in its own transaction: the log holds exactly what committed.
             const target = Object.entries(params).map(([k, v]) => `${k}:${String(v)}`).join(',');
             await recordAudit(trx, { actor: `developer:${caller.id}`, action: `admin.${route.operationId}`, target, details: body, requestId: request.id }, services.clock);
@@ -112,7 +117,11 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
           response = failure('idempotency_conflict', 'this Idempotency-Key was already used with a different request');
         } else if (outcome.kind === 'replayed') {
           response = { ...outcome.response, headers: { ...outcome.response.headers, [REPLAY_HEADER]: 'true' } };
-        } else response = outcome.response;
+        } else {
+          response = outcome.response;
+          // A fresh answer with the route's success status is one whose transaction committed.
+          if (response.statusCode === route.status) for (const effect of effects) effect();
+        }
       }
     } catch (err) {
       response = renderError(err, request).response;

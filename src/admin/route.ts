@@ -11,10 +11,12 @@ import type { ObjectSchema, Schema } from './schema.js';
 
 export interface AdminRouteContext {
   services: Services;
-  /** The database handle to use: the idempotency transaction for POST routes, the pool for GET routes. */
+  /** The database handle to use: the idempotency transaction for writes (POST, PATCH), the pool for GET routes. */
   db: Kysely<DB>;
-  /** The idempotency transaction (POST routes only; throws on GET routes). */
+  /** The idempotency transaction (writes only; throws on GET routes). */
   trx(): Transaction<DB>;
+  /** Runs `effect` once the write committed (e.g. putting new operator controls in force in this process). */
+  afterCommit(effect: () => void): void;
   caller: Developer;
   params: Record<string, unknown>;
   query: Record<string, unknown>;
@@ -22,7 +24,8 @@ export interface AdminRouteContext {
 }
 
 export interface AdminRoute {
-  method: 'GET' | 'POST';
+  /** POST and PATCH are writes: JSON body, Idempotency-Key, one transaction, audited. */
+  method: 'GET' | 'POST' | 'PATCH';
   /** Fastify path syntax (`/admin/v1/assets/:symbol/issue`); converted to `{symbol}` for OpenAPI. */
   path: string;
   operationId: string;

@@ -13,6 +13,7 @@ import type { DB } from '../db/schema.js';
 import { JsonNumber } from '../http/body.js';
 import { parseAmount } from './amounts.js';
 import { adminError } from './errors.js';
+import { OPERATOR_ROUTES } from './operatorRoutes.js';
 import { defineRoute, type AdminRoute } from './route.js';
 import type { ObjectSchema, Schema } from './schema.js';
 import {
@@ -388,4 +389,4 @@ const audit: AdminRoute[] = [
   }),
 ];
 
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...audit];
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...audit];

@@ -5,13 +5,25 @@ export interface IpFilter {
   isDenied(ip: string): boolean;
 }
 
+/** Why `entry` is not an address or a CIDR range (`1.2.3.0/24`, `2001:db8::/32`), or null when it is one. */
+export function cidrProblem(entry: string): string | null {
+  const [addr, prefixText, extra] = entry.split('/');
+  if (extra !== undefined) return `"${entry}" has more than one "/"`;
+  const family = isIP(addr ?? '');
+  if (family === 0) return `"${entry}" does not start with an IPv4 or IPv6 address`;
+  if (prefixText === undefined) return null;
+  const max = family === 4 ? 32 : 128;
+  if (!/^[0-9]{1,3}$/.test(prefixText) || Number(prefixText) > max) return `"${entry}" needs a prefix length from 0 to ${max}`;
+  return null;
+}
+
 export function createIpFilter(cidrs: readonly string[]): IpFilter {
   const list = new BlockList();
   for (const entry of cidrs) {
+    const problem = cidrProblem(entry);
+    if (problem !== null) throw new Error(`invalid IP deny list entry: ${problem}`);
     const [addr, prefixText] = entry.split('/');
-    const family = isIP(addr ?? '');
-    if (family === 0) throw new Error(`invalid address in IP deny list: ${entry}`);
-    const type = family === 4 ? 'ipv4' : 'ipv6';
+    const type = isIP(addr!) === 4 ? 'ipv4' : 'ipv6';
     if (prefixText === undefined) list.addAddress(addr!, type);
     else list.addSubnet(addr!, Number(prefixText), type);
   }

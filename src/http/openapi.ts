@@ -29,7 +29,7 @@ function openApiPath(path: string): string {
 function errorCodesByStatus(route: AdminRoute): Map<number, AdminErrorCode[]> {
   // `forbidden` applies everywhere: a blocked developer is refused on every route, not only on admin ones.
   const codes: AdminErrorCode[] = ['unauthorized', 'forbidden', 'internal_error', ...route.errors];
-  if (route.method === 'POST') codes.push('invalid_json', 'invalid_idempotency_key', 'payload_too_large');
+  if (route.method !== 'GET') codes.push('invalid_json', 'invalid_idempotency_key', 'payload_too_large');
   const out = new Map<number, AdminErrorCode[]>();
   for (const code of new Set(codes)) out.set(ADMIN_ERRORS[code], [...(out.get(ADMIN_ERRORS[code]) ?? []), code]);
   return new Map([...out].sort(([a], [b]) => a - b));
@@ -42,7 +42,7 @@ function parameters(route: AdminRoute): Json[] {
       out.push({ name, in: where, required: where === 'path' || (schema?.required ?? []).includes(name), schema: s, ...(s.description ? { description: s.description } : {}) });
     }
   }
-  if (route.method === 'POST') {
+  if (route.method !== 'GET') {
     out.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'A repeat replays the first answer (header Idempotent-Replayed: true); reuse with other input is refused with 409.' });
   }
   return out;
@@ -123,7 +123,7 @@ ${fields ? `<table><tr><th>field</th><th>in</th><th>type</th><th></th><th>notes<
 .m{display:inline-block;min-width:3.5em;color:#fff;background:#345;border-radius:3px;text-align:center;font-size:.8em}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left}section{border-top:1px solid #ccc}</style></head>
 <body><h1>Plaza admin API</h1><p>Base path <code>/admin/v1</code>. Authenticate with <code>Authorization: Bearer &lt;developer token&gt;</code>.
-Errors: <code>{"error":{"code","message"}}</code>. Every POST accepts <code>Idempotency-Key</code>. Machine-readable: <a href="/openapi/admin.json">/openapi/admin.json</a>.</p>
+Errors: <code>{"error":{"code","message"}}</code>. Every POST and PATCH accepts <code>Idempotency-Key</code>. Machine-readable: <a href="/openapi/admin.json">/openapi/admin.json</a>.</p>
 ${sections.join('\n')}</body></html>`;
 }
 

@@ -1,6 +1,7 @@
 // Sliding-window rate limits (per client IP, per app key, per developer). The decision is pure: `check` computes
 // whether a request is allowed from the two fixed windows around now (the sliding-window-counter approximation)
-// and only then counts it. Counters live in this process: with several processes each enforces its own share.
+// and only then counts it. Counters live in this process: with several processes each enforces its own share,
+// unless PLAZA_REDIS_URL is set (redisRateLimit.ts: the same semantics, one counter shared by every process).
 import type { Clock } from '../core/clock.js';
 
 export interface RateDecision {
@@ -12,6 +13,10 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Counts one request under `bucket` against `limitPerMinute` (0 = unlimited). Async: a shared store may answer. */
   check(bucket: string, limitPerMinute: number): Promise<RateDecision>;
+  /** Waits (bounded) until a shared store is connected; true when it is. Absent for the in-process limiter. */
+  ready?(timeoutMs: number): Promise<boolean>;
+  /** Releases a shared store's connection on shutdown. */
+  close?(): Promise<void>;
 }
 
 const WINDOW_MS = 60_000;
@@ -46,9 +51,10 @@ export function createLocalDecider(clock: Clock): (bucket: string, limitPerMinut
         c.current = 0;
         c.windowStart = windowStart;
       }
-      const elapsed = (now - windowStart) / WINDOW_MS;
-      const estimate = c.previous * (1 - elapsed) + c.current;
-      if (estimate + 1 > limitPerMinute) {
+      // previous × (share of the previous window still inside the sliding minute) + current + 1 > limit, scaled by
+      // the window length so it is exact integer arithmetic (the Redis script decides with the same expression).
+      const elapsedMs = now - windowStart;
+      if (c.previous * (WINDOW_MS - elapsedMs) + (c.current + 1) * WINDOW_MS > limitPerMinute * WINDOW_MS) {
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 1000)) };
       }
       c.current += 1;
