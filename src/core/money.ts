@@ -35,3 +35,34 @@ export function formatCanonical(minor: bigint, precision: number): string {
   const fixed = formatFixed(minor, precision);
   return precision > 0 ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
 }
+
+/** A JSON number literal: `-?(0|[1-9]digits)(.digits)?([eE][+-]?digits)?`. */
+const JSON_NUMBER = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/;
+/** Beyond this exponent a non-zero value cannot be an amount of any asset (and would only cost time). */
+const MAX_EXPONENT = 400;
+
+/**
+ * Like `parseDecimal`, for the literal text of a JSON number, exponent form allowed (`1e-8`, `2.5E3`): the digits
+ * are shifted exactly, never through a binary float. A value whose magnitude is absurd for any asset is `malformed`.
+ */
+export function parseJsonNumberDecimal(text: string, precision: number): bigint | DecimalRefusal {
+  if (text.length > MAX_TEXT) return 'malformed';
+  const m = JSON_NUMBER.exec(text);
+  if (!m) return 'malformed';
+  const digits = `${m[2]!}${m[3] ?? ''}`.replace(/^0+/, '');
+  if (digits === '') return 0n;
+  const exponent = Number(m[4] ?? '0');
+  if (!Number.isSafeInteger(exponent) || Math.abs(exponent) > MAX_EXPONENT) return exponent > 0 ? 'malformed' : 'too_precise';
+  // value = digits × 10^(exponent − fraction length); in minor units shift by `precision` more.
+  const shift = exponent - (m[3] ?? '').length + precision;
+  let minor: bigint;
+  if (shift >= 0) {
+    minor = BigInt(digits) * 10n ** BigInt(shift);
+  } else {
+    // Dropping k digits must drop only zeros; a non-zero value with no more than k digits is below one minor unit.
+    const k = -shift;
+    if (digits.length <= k || /[1-9]/.test(digits.slice(-k))) return 'too_precise';
+    minor = BigInt(digits.slice(0, -k));
+  }
+  return m[1] === '-' ? -minor : minor;
+}

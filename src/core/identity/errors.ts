@@ -20,7 +20,13 @@ export type IdentityErrorCode =
   | 'in_use'
   | 'cycle'
   | 'duplicate_name'
-  | 'wallet_unavailable';
+  | 'wallet_unavailable'
+  // App-scoped wallet users (walletUsers.ts).
+  | 'wallet_user_exists'
+  | 'wallet_user_not_found'
+  | 'wallet_user_disabled'
+  | 'wrong_pay_password'
+  | 'pay_password_locked';
 
 export class IdentityError extends Error {
   constructor(

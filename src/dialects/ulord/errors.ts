@@ -1,6 +1,7 @@
 // The Ulord error catalogue (spec/ulord.md §4.1): every errcode once, with its exact reason text and HTTP status.
 // Envelopes are built fresh per response (§9.1.1: the original shared and mutated its error objects).
 import type { IdentityErrorCode } from '../../core/identity/errors.js';
+import type { LedgerErrorCode } from '../../core/ledger/types.js';
 
 export interface CatalogueEntry {
   reason: string;
@@ -108,4 +109,41 @@ export const IDENTITY_ERRCODES: Record<IdentityErrorCode, UlordFailure> = {
   cycle: { errcode: 20101 },
   duplicate_name: { errcode: 400 },
   wallet_unavailable: { errcode: 20205, walletReason: 'wallet_unavailable' },
+  // Wallet users: the 202xx code is the endpoint's own (its route's `walletErrcode`, see walletFailure); 20206 here.
+  wallet_user_exists: { errcode: 20204, walletReason: 'user_exists' },
+  wallet_user_not_found: { errcode: 20206, walletReason: 'user_not_found' },
+  wrong_pay_password: { errcode: 20206, walletReason: 'wrong_pay_password' },
+  pay_password_locked: { errcode: 20206, walletReason: 'pay_password_locked' },
+  wallet_user_disabled: { errcode: 20006 },
 };
+
+/** The errcode each wallet endpoint answers its wallet refusals with (§4.1): publish, consume, balance, createwallet, paytouser. */
+export type WalletErrcode = 20201 | 20202 | 20203 | 20204 | 20206;
+
+/** Wallet refusals whose errcode is the endpoint's (§4.3: the same reason under 20201/20202/20203/20206). */
+const ENDPOINT_WALLET_REASONS: ReadonlySet<WalletReason> = new Set(['user_not_found', 'wrong_pay_password', 'pay_password_locked', 'insufficient_balance', 'same_account']);
+
+/** Ledger refusals: a balance too low is the endpoint's wallet failure; a disabled asset or frozen account is 20200. */
+export function ledgerFailure(code: LedgerErrorCode): UlordFailure | null {
+  if (code === 'insufficient_funds') return { errcode: 20206, walletReason: 'insufficient_balance' };
+  if (code === 'same_account') return { errcode: 20206, walletReason: 'same_account' };
+  if (code === 'asset_disabled' || code === 'account_frozen') return { errcode: 20200, walletReason: 'ledger_refused' };
+  return null;
+}
+
+/** `f` with its errcode replaced by the endpoint's when it is one of the endpoint-specific wallet refusals. */
+export function walletFailure(f: UlordFailure, walletErrcode: WalletErrcode | undefined): UlordFailure {
+  if (walletErrcode === undefined || f.walletReason === undefined || !ENDPOINT_WALLET_REASONS.has(f.walletReason)) return f;
+  return { errcode: walletErrcode, walletReason: f.walletReason };
+}
+
+/**
+ * A refusal a handler decides itself and throws, so that whatever it wrote in the transaction rolls back; the
+ * pipeline renders it (and stores it under an Idempotency-Key, like every final answer).
+ */
+export class UlordRefusal extends Error {
+  constructor(readonly failure: UlordFailure) {
+    super(`ulord refusal ${failure.errcode}${failure.walletReason ? ` (${failure.walletReason})` : ''}`);
+    this.name = 'UlordRefusal';
+  }
+}

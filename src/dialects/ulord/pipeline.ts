@@ -1,13 +1,19 @@
-// The common checks of spec §3.4, in order, for the management endpoints:
+// The common checks of spec §3.4, in order. Management endpoints:
 //   1 route and method (404 / 405)   2 10009, 10010   3 10004, 10006        (onRequest, before the body is read)
 //   4 body (20102; too large → 400 from the server)   5 10011, 20006   6 10007   7 10013 (admin-only)
 //   8 Idempotency-Key (malformed → 400; replay / conflict)   9 the endpoint's `prepare` (password hashing), outside
 //   any transaction, for a fresh request only   10 the endpoint, in one transaction.
+// External endpoints (auth `appkey`): steps 1–4 alike; 5 the app (§2.1, §3.1): 10012, 10001, 10005, 10003, 10002,
+//   20006   6 10007 per app   7 Idempotency-Key, scoped to the app   8 `prepare`   9 the endpoint, in one transaction.
 // Answers before step 8 are never stored under an Idempotency-Key; transient (10008) and unexpected (500) failures
 // are not stored either, so a retry is evaluated afresh.
 import type { FastifyRequest } from 'fastify';
+import { getAppByKey, revealAppSecret, type StoredApp } from '../../core/identity/apps.js';
+import { getDeveloper } from '../../core/identity/developers.js';
 import { authenticateDeveloperToken } from '../../core/identity/devTokens.js';
 import { IdentityError } from '../../core/identity/errors.js';
+import { LedgerError } from '../../core/ledger/types.js';
+import { safeEqual, sha256Hex } from '../../core/crypto/tokens.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../../http/body.js';
 import {
   REPLAY_HEADER,
@@ -19,7 +25,7 @@ import {
   type WireResponse,
 } from '../../http/idempotency.js';
 import type { Services } from '../../services.js';
-import { IDENTITY_ERRCODES } from './errors.js';
+import { IDENTITY_ERRCODES, UlordRefusal, ledgerFailure, walletFailure } from './errors.js';
 import type { Caller } from './management.js';
 import { failure } from './render.js';
 import { routeKey, type UlordRoute } from './routes.js';
@@ -43,6 +49,15 @@ async function authenticate(request: FastifyRequest, services: Services): Promis
 
 function allowedMethods(route: UlordRoute): string[] {
   return route.method === 'GET' ? ['GET', 'HEAD'] : ['POST'];
+}
+
+/** The matched path parameters of a paged route (`page`, `num`), without the `/apps/<appkey>` mount's. */
+function pathParams(request: FastifyRequest): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((request.params ?? {}) as Record<string, unknown>)) {
+    if (k !== 'appkey' && typeof v === 'string') out[k] = v;
+  }
+  return out;
 }
 
 /** Steps 1–3: method, operator switches, IP deny list, per-IP limit. Null when the request may go on. */
@@ -73,9 +88,17 @@ function isTransient(err: unknown): boolean {
   return /timeout exceeded when trying to connect|database is locked/i.test(e?.message ?? '');
 }
 
-/** Maps a thrown error to the answer; identity refusals are final (stored), the rest are not. */
-function renderThrown(err: unknown, request: FastifyRequest): RenderedFailure {
-  if (err instanceof IdentityError) return { response: failure(IDENTITY_ERRCODES[err.code]), store: true };
+/**
+ * Maps a thrown error to the answer; refusals (identity, ledger, the handler's own) are final (stored), the rest are
+ * not. Wallet refusals take the route's 202xx code.
+ */
+function renderThrown(err: unknown, request: FastifyRequest, route: UlordRoute): RenderedFailure {
+  if (err instanceof UlordRefusal) return { response: failure(err.failure), store: true };
+  if (err instanceof IdentityError) return { response: failure(walletFailure(IDENTITY_ERRCODES[err.code], route.walletErrcode)), store: true };
+  if (err instanceof LedgerError) {
+    const f = ledgerFailure(err.code);
+    if (f) return { response: failure(walletFailure(f, route.walletErrcode)), store: true };
+  }
   if (isTransient(err)) {
     request.log.warn({ err, reqId: request.id }, 'ulord: transient database failure');
     return { response: failure(10008), store: false };
@@ -89,8 +112,53 @@ export async function handle(route: UlordRoute, request: FastifyRequest, service
   try {
     return await handleChecked(route, request, services);
   } catch (err) {
-    return renderThrown(err, request).response;
+    return renderThrown(err, request, route).response;
   }
+}
+
+/** A live app, or the answer that refuses the request (step 5 of the external order). */
+type AppResolution = { app: StoredApp } | { response: WireResponse };
+
+function headerText(request: FastifyRequest, name: string): string | undefined {
+  const v = request.headers[name];
+  return typeof v === 'string' ? v : Array.isArray(v) ? v[0] : undefined;
+}
+
+/**
+ * §2.1 / §3.1: the `appkey` header names the app; the `/apps/<appkey>` prefix or, without one, `X-Plaza-App` may
+ * name it too (the prefix counts over the header). A missing `appkey` is taken from the app so named; an `appkey`
+ * naming a different app is 10001; nothing naming an app is 10012 (the platform default app never applies here).
+ */
+async function resolveApp(request: FastifyRequest, services: Services): Promise<AppResolution> {
+  const prefix = (request.params as { appkey?: string } | undefined)?.appkey;
+  const named = prefix ?? (headerText(request, 'x-plaza-app') || undefined);
+  const header = headerText(request, 'appkey') || undefined;
+  if (header === undefined && named === undefined) return { response: failure(10012) };
+  if (header !== undefined && named !== undefined && header !== named) return { response: failure(10001) };
+  const app = await getAppByKey(services.db, (header ?? named)!);
+  if (!app) return { response: failure(10001) };
+  if (app.banned) return { response: failure(10005) };
+  if (app.keyExpiresAt !== null && services.clock.now() >= app.keyExpiresAt) return { response: failure(10003) };
+  if (app.dialects !== null && !app.dialects.includes('ulord')) return { response: failure(10002) };
+  const owner = await getDeveloper(services.db, app.developerId);
+  if (!owner || owner.blocked) return { response: failure(20006) };
+  return { app };
+}
+
+/**
+ * §3.1 developer-wallet proof: header `secret` equal to the app secret (compared as SHA-256 digests in constant
+ * time), or the token (`Authorization: Bearer` / `token`) of the developer who owns the app. Not required when the
+ * app's setting, else the configuration, switches the requirement off.
+ */
+async function developerWalletProof(request: FastifyRequest, app: StoredApp, services: Services): Promise<boolean> {
+  const required = app.settings.ulord?.requireSecretForDeveloperWallet ?? services.config.ulord.requireSecretForDeveloperWallet;
+  if (!required) return true;
+  const secret = headerText(request, 'secret');
+  if (secret !== undefined && secret !== '' && safeEqual(sha256Hex(secret), sha256Hex(revealAppSecret(services.box, app)))) return true;
+  const token = presentedToken(request);
+  if (token === null) return false;
+  const caller = await authenticateDeveloperToken(services.db, token, services.clock);
+  return caller !== null && caller.developer.id === app.developerId;
 }
 
 async function handleChecked(route: UlordRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
@@ -101,29 +169,43 @@ async function handleChecked(route: UlordRoute, request: FastifyRequest, service
     body = parsed.value;
   }
   let caller: Caller | null = null;
-  if (route.auth !== 'public') {
-    const presented = presentedToken(request) !== null;
-    caller = await authenticate(request, services);
-    if (caller === null && (route.auth !== 'optional' || presented)) return failure(10011);
-    if (caller?.developer.blocked) return failure(20006);
-  }
-  if (caller) {
-    const decision = await services.limiter.check(`developer:${caller.developer.id}`, services.controls.current().perKeyPerMinute);
+  let app: StoredApp | null = null;
+  let scope = `ip:${request.ip}`;
+  if (route.auth === 'appkey') {
+    const resolved = await resolveApp(request, services);
+    if ('response' in resolved) return resolved.response;
+    app = resolved.app;
+    const decision = await services.limiter.check(`app:${app.id}`, services.controls.current().perKeyPerMinute);
     if (!decision.allowed) return failure(10007, { 'retry-after': String(decision.retryAfterSeconds) });
+    scope = `app:${app.id}`;
+  } else {
+    if (route.auth !== 'public') {
+      const presented = presentedToken(request) !== null;
+      caller = await authenticate(request, services);
+      if (caller === null && (route.auth !== 'optional' || presented)) return failure(10011);
+      if (caller?.developer.blocked) return failure(20006);
+    }
+    if (caller) {
+      const decision = await services.limiter.check(`developer:${caller.developer.id}`, services.controls.current().perKeyPerMinute);
+      if (!decision.allowed) return failure(10007, { 'retry-after': String(decision.retryAfterSeconds) });
+    }
+    if (route.auth === 'admin' && !caller?.developer.isAdmin) return failure(10013);
+    if (route.scope === 'developer' && caller) scope = `developer:${caller.developer.id}`;
   }
-  if (route.auth === 'admin' && !caller?.developer.isAdmin) return failure(10013);
 
+  const params = route.params === undefined ? undefined : pathParams(request);
   let key: IdempotencyKey | null = null;
   const header = request.headers['idempotency-key'];
   if (route.method === 'POST' && header !== undefined) {
     if (typeof header !== 'string' || !isValidIdempotencyKey(header)) return failure(400);
-    const scope = route.scope === 'developer' && caller ? `developer:${caller.developer.id}` : `ip:${request.ip}`;
-    key = { scope, route: `POST ${route.path}`, key: header, fingerprint: fingerprintOf(body) };
+    // Paged routes: the page and size are part of what the key names (page 2 is not a replay of page 1).
+    const suffix = params ? Object.values(params).map((v) => `/${v}`).join('') : '';
+    key = { scope, route: `POST ${route.path}${suffix}`, key: header, fingerprint: fingerprintOf(body) };
   }
-  // External endpoints (auth `appkey`) set the app after the checks of §3.1 (walletRoutes.ts / contentRoutes.ts).
-  const app = null;
-  const ctx = { body, caller, app, services };
-  const render = (err: unknown) => renderThrown(err, request);
+  const calling = app;
+  const proof = calling ? () => developerWalletProof(request, calling, services) : async () => false;
+  const ctx = { body, caller, app, developerWalletProof: proof, services, ...(params ? { params } : {}) };
+  const render = (err: unknown) => renderThrown(err, request, route);
   const outcome = route.prepare
     ? await runIdempotent(services.idempotency, key, (trx, handler) => handler({ ...ctx, trx }), render, () => route.prepare(ctx))
     : await runIdempotent(services.idempotency, key, (trx) => route.handler({ ...ctx, trx }), render);

@@ -1,0 +1,214 @@
+// Wallet users: end users scoped to one app (Ulord's 钱包用户), each with a uid, a scrypt pay password with a
+// lock-out counter, a disabled flag and one ledger account in the wallet asset (owner `user`, id = uid, sub
+// `balance`). Names are unique per app case-insensitively (the `username_lower` index, so look-alike names cannot
+// coexist) but matched exactly: `Alice` does not find `alice` (Ulord §7: names are case-sensitive).
+//
+// Pay-password checks come in two steps, like developer passwords (developers.ts): `checkPayPassword` does the
+// scrypt work and the failure counting on the root Kysely, outside any transaction (on SQLite a hash inside a
+// transaction would stall the one connection for the whole server); `confirmPayPassword`, inside the caller's
+// transaction, re-reads the row and acts on the check only while the hash it was compared with is still stored.
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { toBool, toNum, toNumOrNull } from '../../db/values.js';
+import { findAccount } from '../ledger/accounts.js';
+import { getAssetBySymbol } from '../ledger/assets.js';
+import { issue } from '../ledger/transfers.js';
+import { LedgerError, type Account } from '../ledger/types.js';
+import { parseDecimal } from '../money.js';
+import type { App } from './apps.js';
+import { passwordsOf, WALLET_PRECISION, type Db, type IdentityDeps } from './deps.js';
+import { IdentityError, isUniqueViolation } from './errors.js';
+import { allocateUid } from './uid.js';
+import { openWallet } from './wallet.js';
+
+export interface WalletUser {
+  id: number;
+  uid: number;
+  appId: number;
+  username: string;
+  disabled: boolean;
+  createdAt: number;
+}
+
+const COLUMNS = ['id', 'uid', 'app_id', 'username', 'pay_password_hash', 'pay_failures', 'pay_locked_until', 'disabled', 'created_at'] as const;
+
+type Row = {
+  id: bigint | number;
+  uid: bigint | number;
+  app_id: bigint | number | null;
+  username: string;
+  pay_password_hash: string | null;
+  pay_failures: bigint | number;
+  pay_locked_until: bigint | number | null;
+  disabled: bigint | number;
+  created_at: bigint | number;
+};
+
+function toWalletUser(r: Row): WalletUser {
+  return { id: toNum(r.id), uid: toNum(r.uid), appId: toNum(r.app_id), username: r.username, disabled: toBool(r.disabled), createdAt: toNum(r.created_at) };
+}
+
+async function findRow(db: Db, appId: number, username: string): Promise<Row | undefined> {
+  const r = await db
+    .selectFrom('end_users')
+    .select(COLUMNS)
+    .where('app_id', '=', appId)
+    .where('username_lower', '=', username.toLowerCase())
+    .executeTakeFirst();
+  return r && r.username === username ? r : undefined;
+}
+
+async function getRow(db: Db, id: number): Promise<Row | undefined> {
+  return db.selectFrom('end_users').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+}
+
+function walletOwner(user: WalletUser): { kind: string; id: string } {
+  return { kind: 'user', id: String(user.uid) };
+}
+
+/**
+ * X1: creates the app-scoped user, its wallet account and the configured wallet grant (kind `ulord.grant`), all in
+ * the caller's transaction. `payPasswordHash` comes from the password scheme, computed before the transaction.
+ * Refusals: `wallet_user_exists` (the name, case-insensitively, in this app), `wallet_unavailable` (asset missing or
+ * disabled, or the ledger refused the grant).
+ */
+export async function createWalletUser(
+  trx: Transaction<DB>,
+  input: { app: App; username: string; payPasswordHash: string },
+  deps: IdentityDeps & { walletGrant: string },
+): Promise<{ user: WalletUser; account: Account }> {
+  const lower = input.username.toLowerCase();
+  const taken = await trx.selectFrom('end_users').select('id').where('app_id', '=', input.app.id).where('username_lower', '=', lower).executeTakeFirst();
+  if (taken) throw new IdentityError('wallet_user_exists');
+  const uid = await allocateUid(trx, 'user', deps.clock);
+  let id: number;
+  try {
+    const row = await trx
+      .insertInto('end_users')
+      .values({
+        uid,
+        app_id: input.app.id,
+        username: input.username,
+        username_lower: lower,
+        pay_password_hash: input.payPasswordHash,
+        pay_failures: 0,
+        pay_locked_until: null,
+        disabled: 0,
+        created_at: deps.clock.now(),
+        updated_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    id = toNum(row.id);
+  } catch (err) {
+    // A concurrent createwallet of the same name won the race for the unique index.
+    if (isUniqueViolation(err)) throw new IdentityError('wallet_user_exists');
+    throw err;
+  }
+  const user = toWalletUser((await getRow(trx, id))!);
+  const account = await openWallet(trx, walletOwner(user), deps);
+  await grantWallet(trx, account, input.app, deps);
+  return { user, account };
+}
+
+async function grantWallet(trx: Transaction<DB>, account: Account, app: App, deps: IdentityDeps & { walletGrant: string }): Promise<void> {
+  const amount = parseDecimal(deps.walletGrant, WALLET_PRECISION);
+  if (typeof amount !== 'bigint') throw new Error(`invalid wallet grant setting: ${deps.walletGrant}`);
+  if (amount <= 0n) return;
+  try {
+    await issue(trx, { assetId: account.assetId, toAccountId: account.id, amount, kind: 'ulord.grant', memo: `ulord:${app.appkey}:ulord.grant` }, deps.clock);
+  } catch (err) {
+    if (err instanceof LedgerError) throw new IdentityError('wallet_unavailable', err.message);
+    throw err;
+  }
+}
+
+/** The wallet user (app, username), matched exactly; null when none. */
+export async function findWalletUser(db: Db, appId: number, username: string): Promise<WalletUser | null> {
+  const r = await findRow(db, appId, username);
+  return r ? toWalletUser(r) : null;
+}
+
+/** The account of `owner` in the wallet asset; opened when missing (a user created elsewhere may have none yet). */
+async function walletAccount(db: Db, owner: { kind: string; id: string }, deps: IdentityDeps): Promise<Account> {
+  const asset = await getAssetBySymbol(db, deps.wallet.assetSymbol);
+  if (!asset) throw new IdentityError('wallet_unavailable', `asset ${deps.wallet.assetSymbol} is missing`);
+  return (await findAccount(db, owner, asset.id, 'balance')) ?? openWallet(db, owner, deps);
+}
+
+/** The user's wallet account (asset = the wallet asset, sub `balance`). */
+export function walletAccountOf(db: Db, user: WalletUser, deps: IdentityDeps): Promise<Account> {
+  return walletAccount(db, walletOwner(user), deps);
+}
+
+/** The developer wallet (shared by all of the developer's apps). */
+export function developerWalletAccount(db: Db, developerId: number, deps: IdentityDeps): Promise<Account> {
+  return walletAccount(db, { kind: 'developer', id: String(developerId) }, deps);
+}
+
+export type PayPasswordCheck =
+  | { kind: 'user_not_found' }
+  | { kind: 'locked'; userId: number }
+  | { kind: 'wrong'; userId: number }
+  | { kind: 'ok'; user: WalletUser; hashSeen: string };
+
+/**
+ * Step 1, expensive, OUTSIDE any transaction (`db` is the root Kysely): loads the user, refuses while locked
+ * (`pay_locked_until > now`, no hash computed), verifies the password. A wrong password counts one failure in a
+ * conditional update of its own; the failure that reaches `maxFailures` locks the wallet for `lockSeconds` and
+ * restarts the count, so after the lock the user has `maxFailures` attempts again. A right password resets the
+ * count. A disabled user is not verified (nor counted): `confirmPayPassword` refuses it as disabled first.
+ */
+export async function checkPayPassword(
+  db: Kysely<DB>,
+  appId: number,
+  username: string,
+  payPassword: string,
+  deps: IdentityDeps & { maxFailures: number; lockSeconds: number },
+): Promise<PayPasswordCheck> {
+  const row = await findRow(db, appId, username);
+  if (!row) return { kind: 'user_not_found' };
+  const userId = toNum(row.id);
+  if (toBool(row.disabled)) return { kind: 'wrong', userId };
+  const lockedUntil = toNumOrNull(row.pay_locked_until);
+  if (lockedUntil !== null && lockedUntil > deps.clock.now()) return { kind: 'locked', userId };
+  const hash = row.pay_password_hash;
+  const matches = hash !== null && (await passwordsOf(deps).verify(payPassword, hash));
+  if (!matches) {
+    await countFailure(db, userId, deps);
+    return { kind: 'wrong', userId };
+  }
+  if (toNum(row.pay_failures) !== 0) {
+    await db.updateTable('end_users').set({ pay_failures: 0 }).where('id', '=', userId).where('pay_password_hash', '=', hash).execute();
+  }
+  return { kind: 'ok', user: toWalletUser(row), hashSeen: hash };
+}
+
+/** One wrong pay password: +1, or the lock when that reaches the limit. Not counted while a lock is in force. */
+async function countFailure(db: Kysely<DB>, userId: number, deps: IdentityDeps & { maxFailures: number; lockSeconds: number }): Promise<void> {
+  const now = deps.clock.now();
+  const max = Math.max(1, Math.floor(deps.maxFailures));
+  const until = now + Math.max(0, deps.lockSeconds) * 1000;
+  await sql`update end_users set
+      pay_failures = case when pay_failures + 1 >= ${max} then 0 else pay_failures + 1 end,
+      pay_locked_until = case when pay_failures + 1 >= ${max} then cast(${until} as bigint) else pay_locked_until end,
+      updated_at = cast(${now} as bigint)
+    where id = ${userId} and (pay_locked_until is null or pay_locked_until <= ${now})`.execute(db);
+}
+
+/**
+ * Step 2, cheap, INSIDE the caller's transaction: re-reads the user and turns the check into a refusal, in the
+ * order every wallet endpoint uses: `wallet_user_not_found`, `wallet_user_disabled`, `pay_password_locked`,
+ * `wrong_pay_password`. A pay password changed since the check is `wrong_pay_password` (the check proved knowledge
+ * of a password that is no longer valid). Returns the user.
+ */
+export async function confirmPayPassword(trx: Db, check: PayPasswordCheck): Promise<WalletUser> {
+  if (check.kind === 'user_not_found') throw new IdentityError('wallet_user_not_found');
+  const row = await getRow(trx, check.kind === 'ok' ? check.user.id : check.userId);
+  if (!row) throw new IdentityError('wallet_user_not_found');
+  if (toBool(row.disabled)) throw new IdentityError('wallet_user_disabled');
+  if (check.kind === 'locked') throw new IdentityError('pay_password_locked');
+  if (check.kind === 'wrong') throw new IdentityError('wrong_pay_password');
+  if (row.pay_password_hash !== check.hashSeen) throw new IdentityError('wrong_pay_password');
+  return toWalletUser(row);
+}
