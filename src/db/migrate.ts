@@ -4,6 +4,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database, StoreKind } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_end_users.js';
+import * as m0003 from './migrations/0003_content.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -18,6 +19,7 @@ interface PlazaMigration {
 const MIGRATIONS: Record<string, PlazaMigration> = {
   '0001_foundation': m0001,
   '0002_end_users': m0002,
+  '0003_content': m0003,
 };
 
 /** Every migration, in the order they apply. */

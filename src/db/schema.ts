@@ -189,6 +189,40 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+/** A paid-content resource (modules/content; Ulord X4–X13). */
+export interface ContentTable {
+  id: Serial;
+  app_id: Int8;
+  author: string;
+  claim_id: string;
+  claim_txid: string;
+  title: string;
+  ipfs_hash: string;
+  /** Minor units; negative = an advertisement. */
+  price_minor: Int8;
+  currency: string;
+  content_type: string;
+  des: string | null;
+  /** JSON array of strings, publish order. */
+  tags: string;
+  status: Int8;
+  enabled: Int8;
+  views: Int8;
+  created_at: Int8;
+  updated_at: Int8 | null;
+}
+
+/** A consume record: one per (app, content, customer) — the pay-once rule. */
+export interface ContentPurchasesTable {
+  id: Serial;
+  app_id: Int8;
+  content_id: Int8;
+  customer: string;
+  price_minor: Int8;
+  txid: string;
+  created_at: Int8;
+}
+
 export interface DB {
   settings: SettingsTable;
   developer_roles: DeveloperRolesTable;
@@ -205,4 +239,6 @@ export interface DB {
   ledger_blocks: LedgerBlocksTable;
   idempotency_keys: IdempotencyKeysTable;
   audit_log: AuditLogTable;
+  content: ContentTable;
+  content_purchases: ContentPurchasesTable;
 }

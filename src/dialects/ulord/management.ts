@@ -46,6 +46,14 @@ export interface PrepareContext {
   caller: Caller | null;
   /** External endpoints (auth `appkey`): the calling app, after the checks of §3.1; null on management endpoints. */
   app: StoredApp | null;
+  /** Path parameters of routes declaring `params` (paged routes: `page`, `num`, digits only); absent otherwise. */
+  params?: Readonly<Record<string, string>>;
+  /**
+   * External endpoints: whether the request proves it may use the developer wallet of the app's owner (§3.1: header
+   * `secret` = the app secret, or the owner's developer token; true when the app or the config switches the
+   * requirement off). Always false on management endpoints.
+   */
+  developerWalletProof: () => Promise<boolean>;
   services: Services;
 }
 

@@ -3,6 +3,7 @@
 // `/apps/:appkey`; the route key (`ulord:<path>`) names it in the operator controls.
 import { CONTENT_ROUTES } from './contentRoutes.js';
 import * as m from './management.js';
+import type { WalletErrcode } from './errors.js';
 import type { Handler, Preparer } from './management.js';
 import { WALLET_ROUTES } from './walletRoutes.js';
 
@@ -15,12 +16,23 @@ export type RouteAuth = 'public' | 'optional' | 'token' | 'admin' | 'appkey';
 interface UlordRouteBase {
   /** Without trailing slash, e.g. `/v1/role/add`. */
   path: string;
+  /**
+   * Path parameters after `path` in Fastify's syntax (paged routes: `/:page(^[0-9]+$)/:num(^[0-9]+$)`); the route
+   * key and the Idempotency-Key route stay `path`. Handlers read them from `ctx.params`.
+   */
+  params?: string;
   method: 'GET' | 'POST';
   auth: RouteAuth;
   /** Idempotency-Key scope: the developer of the token, the client IP (users/reg, users/login), or the app. */
   scope: 'developer' | 'ip' | 'app';
   /** users/reg: closed when `ulord.registrationOpen` is false, unless the caller presents an admin token. */
   registration?: boolean;
+  /**
+   * External endpoints that move or show wallet money: the 202xx code their wallet refusals are answered with
+   * (user_not_found, wrong / locked pay password, insufficient balance, same account; §4.1, §4.3). The pipeline
+   * applies it to a thrown IdentityError or LedgerError.
+   */
+  walletErrcode?: WalletErrcode;
 }
 
 /** Either a handler run in the endpoint's transaction, or a `Preparer` (work before it, then such a handler). */
@@ -53,5 +65,6 @@ export function routeKey(route: UlordRoute): string {
 
 /** Every URL a route answers on. */
 export function routeUrls(route: UlordRoute): string[] {
-  return [route.path, `${route.path}/`, `/apps/:appkey${route.path}`, `/apps/:appkey${route.path}/`];
+  const url = `${route.path}${route.params ?? ''}`;
+  return [url, `${url}/`, `/apps/:appkey${url}`, `/apps/:appkey${url}/`];
 }
