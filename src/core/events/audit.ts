@@ -22,8 +22,17 @@ export interface AuditRecord extends Required<AuditEntry> {
   at: number;
 }
 
-/** Keys whose values never enter the log, at any depth. */
-const SECRET_KEY = /pass(word)?|secret|token|key$/i;
+/**
+ * Keys whose values never enter the log, at any depth, judged by their last word: passwords (with the seed's
+ * `pay_passwrod` typo), secrets, tokens, hashes and keys. A setting such as `requireSecretForDeveloperWallet`
+ * stays readable, and so does the public `appkey`.
+ */
+const SECRET_ENDINGS = ['password', 'passwrod', 'secret', 'token', 'hash', 'apikey'];
+
+function isSecretKey(key: string): boolean {
+  const flat = key.toLowerCase().replace(/[^a-z]/g, '');
+  return flat === 'key' || SECRET_ENDINGS.some((end) => flat.endsWith(end));
+}
 
 /** Drops secret-looking keys at every level; JSON numbers and bigints become their text. */
 export function redactDetails(value: unknown): unknown {
@@ -32,7 +41,7 @@ export function redactDetails(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactDetails);
   if ('text' in value && Object.keys(value).length === 1) return (value as { text: string }).text;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redactDetails(v);
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) ? '[redacted]' : redactDetails(v);
   return out;
 }
 
