@@ -44,7 +44,12 @@ export function cachingSqliteDatabase(raw: BetterSqlite3.Database, capacity = ST
       cache.clear();
       raw.close();
     },
-    prepare(text: string): SqliteStatement {
+    prepare(sqlText: string): SqliteStatement {
+      // Kysely opens SQLite transactions with a deferred `begin`; a transaction that reads and then writes can then
+      // fail with SQLITE_BUSY (no retry) when another process (a CLI run, a second server) wrote in between. Taking
+      // the write lock at `begin` lets busy_timeout wait for it instead; within one process nothing changes, since
+      // Kysely already runs one transaction at a time on its single connection.
+      const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
       const hit = cache.get(text);
       if (hit !== undefined) {
         if (hit.busy) return raw.prepare(text);

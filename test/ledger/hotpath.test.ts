@@ -145,4 +145,12 @@ describe('SQLite statement cache', () => {
     cached.close();
     assert.equal(raw.open, false);
   });
+
+  it("turns Kysely's deferred `begin` into `begin immediate`, so a read-then-write transaction waits for the write lock", () => {
+    const raw = new (loadSqlite())(':memory:');
+    const cached = cachingSqliteDatabase(raw);
+    const begin = cached.prepare('begin') as unknown as { source: string };
+    assert.equal(begin.source, 'begin immediate');
+    cached.close();
+  });
 });

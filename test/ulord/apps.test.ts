@@ -1,6 +1,7 @@
 // M12–M15: app add / list / edit (= rebuild) / remove, ownership, secrets at rest.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { getAppByKey, getAppBySecret } from '../../src/core/identity/apps.js';
 import { isValidUid } from '../../src/core/identity/uid.js';
@@ -160,6 +161,13 @@ for (const kind of STORES) {
       for (const table of ['developers', 'developer_tokens', 'idempotency_keys', 'ledger_accounts'] as const) {
         const all = await c.server.services.db.selectFrom(table).selectAll().execute();
         assert.ok(!JSON.stringify(all, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).includes(secret), table);
+      }
+      // The SQLite file itself (and its write-ahead log) never holds the secret's bytes, in hex or raw.
+      if (kind === 'sqlite') {
+        const file = c.server.store.url.slice('sqlite:'.length);
+        const bytes = Buffer.concat([file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f)));
+        assert.ok(bytes.includes(Buffer.from(appkey)), 'the appkey is stored in clear, so the scan reads the data');
+        assert.ok(!bytes.includes(Buffer.from(secret)) && !bytes.includes(Buffer.from(secret, 'hex')));
       }
     });
   });
