@@ -12,6 +12,7 @@ import type { Asset } from '../core/ledger/types.js';
 import type { DB } from '../db/schema.js';
 import { JsonNumber } from '../http/body.js';
 import { parseAmount } from './amounts.js';
+import { CONTENT_ROUTES } from './contentRoutes.js';
 import { adminError } from './errors.js';
 import { OPERATOR_ROUTES } from './operatorRoutes.js';
 import { defineRoute, type AdminRoute } from './route.js';
@@ -389,4 +390,4 @@ const audit: AdminRoute[] = [
   }),
 ];
 
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...audit];
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...audit];

@@ -5,6 +5,7 @@ import type { Database, StoreKind } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_end_users.js';
 import * as m0003 from './migrations/0003_content.js';
+import * as m0004 from './migrations/0004_content_history.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, PlazaMigration> = {
   '0001_foundation': m0001,
   '0002_end_users': m0002,
   '0003_content': m0003,
+  '0004_content_history': m0004,
 };
 
 /** Every migration, in the order they apply. */

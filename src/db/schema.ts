@@ -223,6 +223,19 @@ export interface ContentPurchasesTable {
   created_at: Int8;
 }
 
+/** One change of a resource: its publish, or an operator disable / enable (modules/content). */
+export interface ContentHistoryTable {
+  id: Serial;
+  content_id: Int8;
+  app_id: Int8;
+  action: 'publish' | 'disable' | 'enable';
+  /** `app:<id>` (publish) or `developer:<id>` (admin API). */
+  actor: string;
+  /** Canonical JSON of the resource's public fields right after the change. */
+  snapshot: string;
+  created_at: Int8;
+}
+
 export interface DB {
   settings: SettingsTable;
   developer_roles: DeveloperRolesTable;
@@ -241,4 +254,5 @@ export interface DB {
   audit_log: AuditLogTable;
   content: ContentTable;
   content_purchases: ContentPurchasesTable;
+  content_history: ContentHistoryTable;
 }

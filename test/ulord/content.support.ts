@@ -8,6 +8,7 @@ import { findWalletUser, walletAccountOf } from '../../src/core/identity/walletU
 import { balanceSplit } from '../../src/core/ledger/accounts.js';
 import { issue } from '../../src/core/ledger/transfers.js';
 import type { StoreKind } from '../../src/db/database.js';
+import type { DialectPlugin } from '../../src/http/dialect.js';
 import { identityDeps } from '../../src/dialects/ulord/management.js';
 import type { HttpResult } from '../support/server.js';
 import { setup, type Ctx } from './helpers.js';
@@ -35,8 +36,9 @@ export interface World {
 
 export const ULD = 100_000_000n;
 
-export async function world(kind: StoreKind, config?: Partial<Config>): Promise<World> {
-  const c = await setup(kind, config ? { config } : {});
+/** `extraDialects` mounts more plugins beside Ulord (the admin API, for the operator's content switch). */
+export async function world(kind: StoreKind, config?: Partial<Config>, extraDialects: DialectPlugin[] = []): Promise<World> {
+  const c = await setup(kind, { ...(config ? { config } : {}), extraDialects });
   const s = c.server.services;
   s.passwords = fastPasswords;
   const dev = await c.dev('owner');

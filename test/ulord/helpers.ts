@@ -6,6 +6,7 @@ import { hashNewPassword, registerDeveloper } from '../../src/core/identity/deve
 import { issueDeveloperToken } from '../../src/core/identity/devTokens.js';
 import { ADMIN_ROLE_ID } from '../../src/core/identity/roles.js';
 import type { StoreKind } from '../../src/db/database.js';
+import type { DialectPlugin } from '../../src/http/dialect.js';
 import { ulordDialect } from '../../src/dialects/ulord/plugin.js';
 import { identityDeps } from '../../src/dialects/ulord/management.js';
 import { http, startTestServer, type HttpResult, type TestServer } from '../support/server.js';
@@ -25,8 +26,8 @@ export interface Ctx {
   close(): Promise<void>;
 }
 
-export async function setup(kind: StoreKind, options: { config?: Partial<Config>; clock?: Clock } = {}): Promise<Ctx> {
-  const server = await startTestServer(kind, { dialects: [ulordDialect], ...(options.config ? { config: options.config } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+export async function setup(kind: StoreKind, options: { config?: Partial<Config>; clock?: Clock; extraDialects?: DialectPlugin[] } = {}): Promise<Ctx> {
+  const server = await startTestServer(kind, { dialects: [ulordDialect, ...(options.extraDialects ?? [])], ...(options.config ? { config: options.config } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   const s = server.services;
   return {
     server,

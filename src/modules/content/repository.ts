@@ -232,3 +232,59 @@ export async function aggregateRecords(db: Db, appId: number, f: RecordFilter, s
   const s = row.s as bigint | number | string | null;
   return { count, sumMinor: count === 0 || s === null ? null : BigInt(String(s)) };
 }
+
+// ---- content history ----
+
+export type HistoryAction = 'publish' | 'disable' | 'enable';
+
+export interface HistoryEntry {
+  id: number;
+  contentId: number;
+  action: HistoryAction;
+  actor: string;
+  /** Canonical JSON of the resource's public fields right after the change. */
+  snapshot: string;
+  createdAt: number;
+}
+
+/** Content by id in any state and any app (operator tools); with `lock`, the row is locked for the transaction. */
+export async function findContentById(db: Db, id: number, lock = false): Promise<Content | null> {
+  let q = db.selectFrom('content').selectAll().where('id', '=', id);
+  if (lock && isPostgres(db)) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? contentFromRow(row) : null;
+}
+
+/** Sets the enabled flag only when it differs; true when this call changed it (the row is then the caller's). */
+export async function updateEnabled(trx: Transaction<DB>, id: number, enabled: boolean): Promise<boolean> {
+  const r = await trx
+    .updateTable('content')
+    .set({ enabled: enabled ? 1 : 0 })
+    .where('id', '=', id)
+    .where('enabled', '=', enabled ? 0 : 1)
+    .executeTakeFirst();
+  return r.numUpdatedRows > 0n;
+}
+
+export async function insertHistory(
+  trx: Transaction<DB>,
+  h: { contentId: number; appId: number; action: HistoryAction; actor: string; snapshot: string; createdAt: number },
+): Promise<void> {
+  await trx
+    .insertInto('content_history')
+    .values({ content_id: h.contentId, app_id: h.appId, action: h.action, actor: h.actor, snapshot: h.snapshot, created_at: h.createdAt })
+    .execute();
+}
+
+/** Oldest first. */
+export async function listHistory(db: Db, contentId: number, limit: number): Promise<HistoryEntry[]> {
+  const rows = await db.selectFrom('content_history').selectAll().where('content_id', '=', contentId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({
+    id: toNum(r.id),
+    contentId: toNum(r.content_id),
+    action: r.action,
+    actor: r.actor,
+    snapshot: r.snapshot,
+    createdAt: toNum(r.created_at),
+  }));
+}

@@ -12,19 +12,22 @@ import type { Clock } from '../../core/clock.js';
 import type { IdentityDeps } from '../../core/identity/deps.js';
 import { IdentityError } from '../../core/identity/errors.js';
 import { confirmPayPassword, findWalletUser, walletAccountOf, type PayPasswordCheck, type WalletUser } from '../../core/identity/walletUsers.js';
+import { canonicalJson } from '../../core/ledger/canonical.js';
 import { formatCanonical } from '../../core/money.js';
 import type { DB } from '../../db/schema.js';
 import { claimBytes, claimIdOf, claimTxidOf } from './claim.js';
 import { ContentError } from './errors.js';
 import * as repo from './repository.js';
-import type { Content, Db, PurchaseRecord } from './repository.js';
+import type { Content, Db, HistoryEntry, PurchaseRecord } from './repository.js';
 
 /** Owner of the account publish fees are paid into. */
 export const FEE_OWNER: AccountOwner = { kind: 'system', id: 'ulord.fees' };
 /** Precision of the wallet asset (ULD). */
-const PRECISION = 8;
+export const PRICE_PRECISION = 8;
 /** Bound on claim id collisions (each retry draws a new nonce; a single collision is already astronomically unlikely). */
 const MAX_CLAIM_ATTEMPTS = 4;
+/** Bound on the history entries one read returns (oldest first); a resource is toggled by hand, rarely. */
+export const MAX_HISTORY_ENTRIES = 500;
 
 export interface ContentDeps {
   clock: Clock;
@@ -127,6 +130,7 @@ export async function publish(trx: Transaction<DB>, app: AppRef, input: PublishI
     tags: input.tags,
     createdAt,
   });
+  await recordHistory(trx, id, 'publish', `app:${app.id}`, deps.clock);
   return { id, ...claim };
 }
 
@@ -138,7 +142,7 @@ async function newClaim(trx: Transaction<DB>, app: AppRef, author: WalletUser, i
       author: author.username,
       title: input.title,
       ipfsHash: input.ipfsHash,
-      price: formatCanonical(input.priceMinor, PRECISION),
+      price: formatCanonical(input.priceMinor, PRICE_PRECISION),
       contentType: input.contentType,
       description: input.des,
       tags: input.tags,
@@ -150,6 +154,73 @@ async function newClaim(trx: Transaction<DB>, app: AppRef, author: WalletUser, i
     if (!(await repo.claimIdTaken(trx, app.id, claimId))) return { claimId, claimTxid };
   }
   throw new Error(`claim id collided ${MAX_CLAIM_ATTEMPTS} times in a row`);
+}
+
+// ---- content history and the operator's enabled flag (§8.3 last bullet) ----
+
+/** A resource with its history, oldest change first. */
+export interface ContentView extends Content {
+  history: HistoryEntry[];
+}
+
+/** The fields a history snapshot keeps: what the app's lists show, plus the app and the enabled flag (never the hash). */
+function snapshotOf(c: Content): string {
+  return canonicalJson({
+    id: c.id,
+    app_id: c.appId,
+    author: c.author,
+    claim_id: c.claimId,
+    title: c.title,
+    price_minor: c.priceMinor,
+    currency: c.currency,
+    content_type: c.contentType,
+    des: c.des,
+    tags: c.tags,
+    status: c.status,
+    enabled: c.enabled,
+    views: c.views,
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+  });
+}
+
+/** Appends a history row with the resource as it stands now in `trx` (so after the change). */
+async function recordHistory(trx: Transaction<DB>, contentId: number, action: repo.HistoryAction, actor: string, clock: Clock): Promise<void> {
+  const c = await repo.findContentById(trx, contentId);
+  if (!c) throw new Error(`history of missing content ${contentId}`);
+  await repo.insertHistory(trx, { contentId, appId: c.appId, action, actor, snapshot: snapshotOf(c), createdAt: clock.now() });
+}
+
+export function getContentHistory(db: Db, contentId: number): Promise<HistoryEntry[]> {
+  return repo.listHistory(db, contentId, MAX_HISTORY_ENTRIES);
+}
+
+/** Any resource by id, enabled or not, with its history; null when there is none. */
+export async function getContent(db: Db, id: number): Promise<ContentView | null> {
+  const c = await repo.findContentById(db, id);
+  return c ? { ...c, history: await getContentHistory(db, id) } : null;
+}
+
+export interface SetEnabledInput {
+  contentId: number;
+  enabled: boolean;
+  /** Who asks, as the history records it (`developer:<id>` from the admin API). */
+  actor: string;
+}
+
+/**
+ * Disables or re-enables a resource (the operator's switch of §8.3) in the caller's transaction, with its history
+ * row. Asking for the state it is already in changes nothing and records nothing. `updated_at` is left alone: it is
+ * `update_timed` on the wire, and the enabled flag is never shown there. Null when there is no such resource.
+ */
+export async function setContentEnabled(trx: Transaction<DB>, input: SetEnabledInput, clock: Clock): Promise<ContentView | null> {
+  const current = await repo.findContentById(trx, input.contentId, true);
+  if (!current) return null;
+  // The conditional update decides: of two racing identical requests only one changes the row and writes history.
+  if (await repo.updateEnabled(trx, input.contentId, input.enabled)) {
+    await recordHistory(trx, input.contentId, input.enabled ? 'enable' : 'disable', input.actor, clock);
+  }
+  return getContent(trx, input.contentId);
 }
 
 // ---- X5 check ----
