@@ -7,6 +7,7 @@ import type { Clock } from '../core/clock.js';
 import type { DB } from '../db/schema.js';
 import { sha256Hex } from '../core/crypto/tokens.js';
 import { canonicalJson } from './body.js';
+import { isUniqueViolation } from '../db/errors.js';
 
 /** A response as it goes on the wire: what a replay must reproduce byte for byte. */
 export interface WireResponse {
@@ -51,11 +52,6 @@ export interface IdempotencyDeps {
   db: Kysely<DB>;
   clock: Clock;
   retentionMs: number;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(e?.message ?? '');
 }
 
 async function findLive(db: Kysely<DB> | Transaction<DB>, key: IdempotencyKey, now: number) {

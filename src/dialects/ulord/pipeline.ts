@@ -24,6 +24,7 @@ import {
   type RenderedFailure,
   type WireResponse,
 } from '../../http/idempotency.js';
+import { isTransientDbError } from '../../db/errors.js';
 import type { Services } from '../../services.js';
 import { IDENTITY_ERRCODES, UlordRefusal, ledgerFailure, walletFailure } from './errors.js';
 import type { Caller } from './management.js';
@@ -80,14 +81,6 @@ export async function earlyChecks(route: UlordRoute, request: FastifyRequest, se
   return null;
 }
 
-function isTransient(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  const code = e?.code ?? '';
-  if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return true;
-  if (['40001', '40P01', '55P03', '57014'].includes(code)) return true;
-  return /timeout exceeded when trying to connect|database is locked/i.test(e?.message ?? '');
-}
-
 /**
  * Maps a thrown error to the answer; refusals (identity, ledger, the handler's own) are final (stored), the rest are
  * not. Wallet refusals take the route's 202xx code.
@@ -99,7 +92,7 @@ function renderThrown(err: unknown, request: FastifyRequest, route: UlordRoute):
     const f = ledgerFailure(err.code);
     if (f) return { response: failure(walletFailure(f, route.walletErrcode)), store: true };
   }
-  if (isTransient(err)) {
+  if (isTransientDbError(err)) {
     request.log.warn({ err, reqId: request.id }, 'ulord: transient database failure');
     return { response: failure(10008), store: false };
   }
