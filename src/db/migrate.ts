@@ -1,11 +1,18 @@
-// Applies the migrations in order (Kysely's Migrator keeps its own bookkeeping tables). Run at start-up and by
-// `plaza migrate`. Migrations are TypeScript modules listed here, so the build ships them without file scanning.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+// Applies the migrations in order. Run at start-up and by `plaza migrate`. Migrations are TypeScript modules listed
+// here, so the build ships them without file scanning.
+//
+// Plaza keeps its own bookkeeping (`plaza_migrations`) rather than Kysely's Migrator: the Migrator introspects every
+// schema of a PostgreSQL database, so a schema dropped by another tenant (or a parallel test run) at that moment
+// made it fail with "schema … does not exist". Here everything happens in the store's own schema, in ONE
+// transaction under a lock: pending migrations apply all or none, and two processes starting together apply them once.
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database, StoreKind } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_end_users.js';
 import * as m0003 from './migrations/0003_content.js';
 import * as m0004 from './migrations/0004_content_history.js';
+import * as m0005 from './migrations/0005_users.js';
+import * as m0006 from './migrations/0006_oidc.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -22,44 +29,43 @@ const MIGRATIONS: Record<string, PlazaMigration> = {
   '0002_end_users': m0002,
   '0003_content': m0003,
   '0004_content_history': m0004,
+  '0005_users': m0005,
+  '0006_oidc': m0006,
 };
 
 /** Every migration, in the order they apply. */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
 
-class ListedMigrations implements MigrationProvider {
-  constructor(private readonly ctx: MigrationContext) {}
-  async getMigrations(): Promise<Record<string, Migration>> {
-    const out: Record<string, Migration> = {};
-    for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, this.ctx) };
-    return out;
-  }
-}
-
 export interface MigrationReport {
   applied: string[];
 }
 
-export async function migrateToLatest(database: Database): Promise<MigrationReport> {
+/** Session-independent lock key for migrations (pg_advisory_xact_lock(int, int) with the schema's hash). */
+const MIGRATION_LOCK = 1886151035;
+
+export async function migrateToLatest(database: Database, clock: { now(): number } = { now: Date.now }): Promise<MigrationReport> {
   const ctx: MigrationContext = {
     store: database.store,
     serial: database.store === 'sqlite' ? 'integer' : 'bigserial',
   };
-  // Kysely looks for its bookkeeping tables in every schema unless told which one: on PostgreSQL, a second schema
-  // in the same database (another test run, another tenant) would make it skip creating its own and then fail.
-  const schema =
-    database.store === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(database.db)).rows[0]?.schema
-      : undefined;
-  const migrator = new Migrator({
-    db: database.db,
-    provider: new ListedMigrations(ctx),
-    ...(schema ? { migrationTableSchema: schema } : {}),
+  // On SQLite the transaction begins immediate (database.ts), which is the lock.
+  return (database.db as unknown as Kysely<unknown>).transaction().execute(async (trx: Transaction<unknown>) => {
+    if (database.store === 'postgres') {
+      await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK}, hashtext(current_schema()))`.execute(trx);
+    }
+    await sql`create table if not exists plaza_migrations (name text primary key, applied_at bigint not null)`.execute(trx);
+    const done = new Set((await sql<{ name: string }>`select name from plaza_migrations`.execute(trx)).rows.map((r) => r.name));
+    const applied: string[] = [];
+    for (const [name, migration] of Object.entries(MIGRATIONS)) {
+      if (done.has(name)) continue;
+      try {
+        await migration.up(trx, ctx);
+      } catch (err) {
+        throw new Error(`migration ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      await sql`insert into plaza_migrations (name, applied_at) values (${name}, ${clock.now()})`.execute(trx);
+      applied.push(name);
+    }
+    return { applied };
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

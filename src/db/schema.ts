@@ -83,6 +83,10 @@ export interface AppsTable {
   removed_at: Int8 | null;
   /** JSON object of per-app overrides of dialect settings, or null. */
   settings: string | null;
+  /** JSON array of absolute redirect URIs (OIDC, hosted sign-in), or null for none. */
+  redirect_uris: string | null;
+  /** JSON array of `scheme://host[:port]` origins allowed to call from a browser, or null for none. */
+  allowed_origins: string | null;
 }
 
 export interface EndUsersTable {
@@ -101,6 +105,85 @@ export interface EndUsersTable {
   disabled: Int8;
   created_at: Int8;
   updated_at: Int8 | null;
+  /** Global users only; unique case-insensitively among non-null (`email_lower`). */
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  email_lower: ColumnType<string | null, string | null | undefined, string | null>;
+  /** scrypt; null for app-scoped wallet users. */
+  password_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  role: ColumnType<'Normal' | 'Administrator', 'Normal' | 'Administrator' | undefined, 'Normal' | 'Administrator'>;
+  email_verified: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+}
+
+/** A hosted-page sign-in session: only the SHA-256 of the cookie value is stored. */
+export interface UserSessionsTable {
+  id: Serial;
+  token_hash: string;
+  user_id: Int8;
+  created_at: Int8;
+  expires_at: Int8;
+  revoked_at: Int8 | null;
+}
+
+/** The one pairwise uid of an (app, user), assigned on the first grant and never changed. */
+export interface PairwiseUidsTable {
+  app_id: Int8;
+  user_id: Int8;
+  pairwise_uid: string;
+  created_at: Int8;
+}
+
+export interface AppGrantsTable {
+  id: Serial;
+  app_id: Int8;
+  user_id: Int8;
+  kind: string;
+  /** JSON array of strings. */
+  scopes: string;
+  spending_limit_minor: Int8 | null;
+  /** JSON object of boolean flags. */
+  permissions: string;
+  pairwise_uid: string;
+  created_at: Int8;
+  updated_at: Int8 | null;
+  revoked_at: Int8 | null;
+}
+
+export interface UserTokensTable {
+  id: Serial;
+  token_hash: string;
+  token_type: 'access' | 'refresh' | 'login';
+  kind: string;
+  app_id: Int8;
+  user_id: Int8;
+  grant_id: Int8;
+  /** JSON array of strings. */
+  scopes: string;
+  family_id: string | null;
+  expires_at: Int8;
+  used_at: Int8 | null;
+  revoked_at: Int8 | null;
+  created_at: Int8;
+}
+
+export interface EmailTokensTable {
+  id: Serial;
+  token_hash: string;
+  user_id: Int8;
+  purpose: 'verify' | 'reset';
+  email_lower: string;
+  expires_at: Int8;
+  used_at: Int8 | null;
+  created_at: Int8;
+}
+
+/** The development mailbox: what the sandbox mailer "sent". */
+export interface SandboxMailTable {
+  id: Serial;
+  to_address: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  created_at: Int8;
 }
 
 export interface AssetsTable {
@@ -255,4 +338,10 @@ export interface DB {
   content: ContentTable;
   content_purchases: ContentPurchasesTable;
   content_history: ContentHistoryTable;
+  user_sessions: UserSessionsTable;
+  pairwise_uids: PairwiseUidsTable;
+  app_grants: AppGrantsTable;
+  user_tokens: UserTokensTable;
+  email_tokens: EmailTokensTable;
+  sandbox_mail: SandboxMailTable;
 }
