@@ -57,6 +57,10 @@ export interface Config {
   shutdownGraceMs: number;
   /** `redis://` / `rediss://` URL of a Redis shared by every Plaza process for rate limits; null = in-process limits. */
   redisUrl: string | null;
+  /** `smtp://` / `smtps://` URL of the mail relay; null = the development mailbox (`sandbox_mail`). */
+  smtpUrl: string | null;
+  /** Sender of outgoing mail (`From:`). */
+  mailFrom: string;
   operator: OperatorControls;
   ulord: UlordSettings;
 }
@@ -209,6 +213,19 @@ function parseRedisUrl(raw: string | undefined): string | null {
   return raw;
 }
 
+function parseSmtpUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PLAZA_SMTP_URL', 'is not a URL (expected smtp://[user:password@]host[:port] or smtps://…)');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('PLAZA_SMTP_URL', 'must start with smtp:// or smtps://');
+  if (url.hostname === '') throw new ConfigError('PLAZA_SMTP_URL', 'needs a host');
+  return raw;
+}
+
 /** The operator section of the configuration file, checked as the admin API checks a change (CIDR syntax, limits). */
 function operatorControls(patch: unknown): OperatorControls {
   const controls = overlay('operator', defaultOperatorControls(), patch);
@@ -223,6 +240,12 @@ function operatorControls(patch: unknown): OperatorControls {
     if (problem !== null) throw new ConfigError('PLAZA_CONFIG_FILE', `"operator.ipDenyList": ${problem}`);
   }
   return controls;
+}
+
+function mailFrom(env: Env): string {
+  const v = text(env, 'PLAZA_MAIL_FROM', 'Plaza <no-reply@localhost>');
+  if (/[\r\n]/.test(v) || !/@/.test(v)) throw new ConfigError('PLAZA_MAIL_FROM', 'must be one line holding an email address');
+  return v;
 }
 
 /** Builds the configuration from environment variables (and the optional JSON file named by PLAZA_CONFIG_FILE). */
@@ -266,6 +289,8 @@ export function loadConfig(env: Env = process.env): Config {
     idempotencyRetentionMs: integer(env, 'PLAZA_IDEMPOTENCY_RETENTION_SECONDS', 86400, 60, 30 * 86400) * 1000,
     shutdownGraceMs: integer(env, 'PLAZA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     redisUrl: parseRedisUrl(env.PLAZA_REDIS_URL),
+    smtpUrl: parseSmtpUrl(env.PLAZA_SMTP_URL),
+    mailFrom: mailFrom(env),
     operator: operatorControls(file.operator),
     ulord: overlay('ulord', defaultUlordSettings(), file.ulord),
   };
@@ -290,6 +315,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     idempotencyRetentionMs: 86_400_000,
     shutdownGraceMs: 1000,
     redisUrl: null,
+    smtpUrl: null,
+    mailFrom: 'Plaza <no-reply@localhost>',
     operator: { ...defaultOperatorControls(), perIpPerMinute: 0, perKeyPerMinute: 0 },
     ulord: defaultUlordSettings(),
     ...overrides,

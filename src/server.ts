@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createSecretBox } from './core/crypto/secretbox.js';
+import { createMailer } from './core/events/mailer.js';
 import type { Database } from './db/database.js';
 import type { DialectPlugin, TransportFailure } from './http/dialect.js';
 import type { WireResponse } from './http/idempotency.js';
@@ -83,6 +84,7 @@ export function buildServices(options: BuildOptions, app: FastifyInstance): Serv
     idempotency: { db: options.database.db, clock, retentionMs: options.config.idempotencyRetentionMs },
     limiter: buildLimiter(options.config, clock, app),
     controls: createDbControls({ db: options.database.db, base: options.config.operator, logger: app.log }),
+    mailer: createMailer(options.config, options.database.db, clock),
   };
 }
 

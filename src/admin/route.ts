@@ -11,7 +11,7 @@ import type { ObjectSchema, Schema } from './schema.js';
 
 export interface AdminRouteContext {
   services: Services;
-  /** The database handle to use: the idempotency transaction for writes (POST, PATCH), the pool for GET routes. */
+  /** The database handle to use: the idempotency transaction for writes (POST, PATCH, PUT), the pool for GET routes. */
   db: Kysely<DB>;
   /** The idempotency transaction (writes only; throws on GET routes). */
   trx(): Transaction<DB>;
@@ -24,8 +24,8 @@ export interface AdminRouteContext {
 }
 
 export interface AdminRoute {
-  /** POST and PATCH are writes: JSON body, Idempotency-Key, one transaction, audited. */
-  method: 'GET' | 'POST' | 'PATCH';
+  /** POST, PATCH and PUT are writes: JSON body, Idempotency-Key, one transaction, audited. */
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   /** Fastify path syntax (`/admin/v1/assets/:symbol/issue`); converted to `{symbol}` for OpenAPI. */
   path: string;
   operationId: string;

@@ -27,6 +27,10 @@ export interface App {
   dialects: string[] | null;
   /** Per-app overrides of dialect settings (e.g. `ulord.requireSecretForDeveloperWallet`). */
   settings: AppSettings;
+  /** Absolute http(s) redirect URIs the app registered (appAccess.ts); empty = none. */
+  redirectUris: string[];
+  /** `scheme://host[:port]` origins allowed to call from a browser (appAccess.ts); empty = none. */
+  allowedOrigins: string[];
   createdAt: number;
   updatedAt: number | null;
 }
@@ -54,6 +58,8 @@ const COLUMNS = [
   'key_expires_at',
   'dialects',
   'settings',
+  'redirect_uris',
+  'allowed_origins',
   'created_at',
   'updated_at',
 ] as const;
@@ -72,6 +78,8 @@ type AppRow = {
   key_expires_at: bigint | number | null;
   dialects: string | null;
   settings: string | null;
+  redirect_uris: string | null;
+  allowed_origins: string | null;
   created_at: bigint | number;
   updated_at: bigint | number | null;
 };
@@ -89,6 +97,8 @@ function toApp(r: AppRow): StoredApp {
     keyExpiresAt: toNumOrNull(r.key_expires_at),
     dialects: r.dialects === null ? null : (JSON.parse(r.dialects) as string[]),
     settings: r.settings === null ? {} : (JSON.parse(r.settings) as AppSettings),
+    redirectUris: r.redirect_uris === null ? [] : (JSON.parse(r.redirect_uris) as string[]),
+    allowedOrigins: r.allowed_origins === null ? [] : (JSON.parse(r.allowed_origins) as string[]),
     createdAt: toNum(r.created_at),
     updatedAt: toNumOrNull(r.updated_at),
     secretEnc: r.secret_enc,
