@@ -12,6 +12,8 @@ import { ensureAdminDeveloper } from './core/identity/developers.js';
 import { startSealer } from './core/ledger/sealer.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { kamiyaDialect } from './dialects/kamiya/plugin.js';
+import { piDialect } from './dialects/pi/plugin.js';
 import { ulordDialect } from './dialects/ulord/plugin.js';
 import type { DialectPlugin } from './http/dialect.js';
 import { healthRoutes } from './http/health.js';
@@ -19,10 +21,12 @@ import { purgeExpiredKeys } from './http/idempotency.js';
 import { metricsRoutes } from './http/metrics.js';
 import { openApiRoutes } from './http/openapi.js';
 import { buildServer, type BuildOptions, type PlazaServer } from './server.js';
+import { webPages } from './web/plugin.js';
+import { oidcRoutes } from './oidc/routes.js';
 
 /** Every dialect and route set a production server mounts. */
-export const DIALECTS: readonly DialectPlugin[] = [ulordDialect, adminApi];
-export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes];
+export const DIALECTS: readonly DialectPlugin[] = [piDialect, kamiyaDialect, ulordDialect, adminApi];
+export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes, webPages, oidcRoutes];
 
 /** How often expired idempotency keys are deleted (at most; shorter retentions purge more often). */
 const PURGE_INTERVAL_MS = 10 * 60_000;
