@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { cidrProblem } from './http/ipFilter.js';
+import { defaultOidcSettings, type OidcSettings } from './oidc/constants.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -36,6 +37,12 @@ export interface UlordSettings {
   payPasswordLockSeconds: number;
 }
 
+/** The Pi dialect's settings (spec/pi.md). */
+export interface PiSettings {
+  /** Lifetime of the access tokens the authenticate page issues (§2.2, §8: 24 h). */
+  accessTokenTtlSeconds: number;
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -63,6 +70,9 @@ export interface Config {
   mailFrom: string;
   operator: OperatorControls;
   ulord: UlordSettings;
+  /** Lifetimes of the OpenID Connect provider's artefacts. */
+  oidc: OidcSettings;
+  pi: PiSettings;
 }
 
 export class ConfigError extends Error {
@@ -99,6 +109,10 @@ export function defaultUlordSettings(): UlordSettings {
     payPasswordMaxFailures: 5,
     payPasswordLockSeconds: 900,
   };
+}
+
+export function defaultPiSettings(): PiSettings {
+  return { accessTokenTtlSeconds: 24 * 3600 };
 }
 
 type Env = Record<string, string | undefined>;
@@ -242,6 +256,25 @@ function operatorControls(patch: unknown): OperatorControls {
   return controls;
 }
 
+const DAY_SECONDS = 86400;
+
+/**
+ * The OIDC lifetimes the environment sets. The library refuses a refresh token whose grant has expired, so the grant
+ * lives at least as long as a refresh token: raising the refresh lifetime then really lengthens it.
+ */
+function oidcSettings(env: Env): OidcSettings {
+  const defaults = defaultOidcSettings();
+  const refreshTokenTtlSeconds = integer(env, 'PLAZA_OIDC_REFRESH_TOKEN_TTL_SECONDS', defaults.refreshTokenTtlSeconds, 3600, 365 * DAY_SECONDS);
+  return {
+    ...defaults,
+    accessTokenTtlSeconds: integer(env, 'PLAZA_OIDC_ACCESS_TOKEN_TTL_SECONDS', defaults.accessTokenTtlSeconds, 60, DAY_SECONDS),
+    // RFC 6749 §4.1.2: a code lives at most 10 minutes.
+    authorizationCodeTtlSeconds: integer(env, 'PLAZA_OIDC_CODE_TTL_SECONDS', defaults.authorizationCodeTtlSeconds, 10, 600),
+    refreshTokenTtlSeconds,
+    grantTtlSeconds: Math.max(defaults.grantTtlSeconds, refreshTokenTtlSeconds),
+  };
+}
+
 function mailFrom(env: Env): string {
   const v = text(env, 'PLAZA_MAIL_FROM', 'Plaza <no-reply@localhost>');
   if (/[\r\n]/.test(v) || !/@/.test(v)) throw new ConfigError('PLAZA_MAIL_FROM', 'must be one line holding an email address');
@@ -293,6 +326,8 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: mailFrom(env),
     operator: operatorControls(file.operator),
     ulord: overlay('ulord', defaultUlordSettings(), file.ulord),
+    oidc: oidcSettings(env),
+    pi: { accessTokenTtlSeconds: integer(env, 'PLAZA_PI_ACCESS_TOKEN_TTL_SECONDS', defaultPiSettings().accessTokenTtlSeconds, 60, 30 * DAY_SECONDS) },
   };
 }
 
@@ -319,6 +354,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     mailFrom: 'Plaza <no-reply@localhost>',
     operator: { ...defaultOperatorControls(), perIpPerMinute: 0, perKeyPerMinute: 0 },
     ulord: defaultUlordSettings(),
+    oidc: defaultOidcSettings(),
+    pi: defaultPiSettings(),
     ...overrides,
   };
 }

@@ -1,7 +1,9 @@
 // Start-up and shutdown of a Plaza server process, as functions tests can call in-process:
-// open the store → migrate → ensure the configured admin → build the server → start the sealer and the
-// idempotency-key purge → listen. `close()` reverses it: stop accepting and drain in-flight requests (bounded by
-// shutdownGraceMs), stop the sealer (it seals once more), close the store.
+// open the store → migrate → ensure the configured admin → build the server → start the sealer, the
+// idempotency-key purge and the expired-credential purge → listen. `close()` reverses it: stop the purges, stop
+// accepting and drain in-flight requests (bounded by shutdownGraceMs), stop the sealer (it seals once more), wait for
+// a running purge, close the store.
+import type { FastifyBaseLogger } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { adminApi } from './admin/plugin.js';
 import { identityDeps } from './admin/deps.js';
@@ -9,6 +11,9 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createSecretBox } from './core/crypto/secretbox.js';
 import { ensureAdminDeveloper } from './core/identity/developers.js';
+import { purgeSpentEmailTokens } from './core/identity/emailTokens.js';
+import { purgeExpiredUserSessions } from './core/identity/sessions.js';
+import { purgeExpiredUserTokens } from './core/identity/userTokens.js';
 import { startSealer } from './core/ledger/sealer.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -28,7 +33,9 @@ import { oidcRoutes } from './oidc/routes.js';
 export const DIALECTS: readonly DialectPlugin[] = [piDialect, kamiyaDialect, ulordDialect, adminApi];
 export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes, webPages, oidcRoutes];
 
-/** How often expired idempotency keys are deleted (at most; shorter retentions purge more often). */
+/**
+ * How often expired idempotency keys (at most; shorter retentions purge more often) and dead credentials are deleted.
+ */
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
 export interface RunningPlaza {
@@ -60,6 +67,31 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<'done' | 'timeout
   return Promise.race([work.then(() => 'done' as const), timeout]).finally(() => clearTimeout(timer));
 }
 
+type Purge = (db: Database['db'], clock: Clock) => Promise<number>;
+
+/**
+ * Deletes the rows no request can use any more: expired OIDC payloads, dead user tokens, spent email tokens, expired
+ * sessions. Each purge runs on its own, so one failing (logged) does not keep the others from running.
+ */
+async function purgeDeadCredentials(database: Database, clock: Clock, log: FastifyBaseLogger): Promise<void> {
+  // Loaded here, like the provider in oidc/routes.ts: the adapter imports the library, which CLI commands must not load.
+  const { purgeExpiredOidcPayloads } = await import('./oidc/adapter.js');
+  const purges: Record<string, Purge> = {
+    oidc_payloads: purgeExpiredOidcPayloads,
+    user_tokens: purgeExpiredUserTokens,
+    email_tokens: purgeSpentEmailTokens,
+    user_sessions: purgeExpiredUserSessions,
+  };
+  for (const [table, purge] of Object.entries(purges)) {
+    try {
+      const deleted = await purge(database.db, clock);
+      if (deleted > 0) log.debug({ table, deleted }, 'purged expired rows');
+    } catch (err) {
+      log.warn({ err, table }, 'expired row purge failed');
+    }
+  }
+}
+
 export async function startPlaza(config: Config, options: StartOptions = {}): Promise<RunningPlaza> {
   const clock = options.clock ?? systemClock;
   const database = await openDatabase(config.databaseUrl);
@@ -80,11 +112,22 @@ export async function startPlaza(config: Config, options: StartOptions = {}): Pr
     Math.min(PURGE_INTERVAL_MS, config.idempotencyRetentionMs),
   );
   purge.unref();
+  // One credential purge at a time; close() waits for the running one before closing the store.
+  let credentialPurge: Promise<void> | null = null;
+  const credentialTimer = setInterval(() => {
+    credentialPurge ??= purgeDeadCredentials(database, clock, app.log)
+      .catch((err: unknown) => app.log.warn({ err }, 'expired row purge failed'))
+      .finally(() => {
+        credentialPurge = null;
+      });
+  }, PURGE_INTERVAL_MS);
+  credentialTimer.unref();
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       clearInterval(purge);
+      clearInterval(credentialTimer);
       // Fastify stops accepting at once (503 to new requests on kept-alive sockets) and waits for in-flight ones.
       const closed = app.close();
       if ((await withTimeout(closed, config.shutdownGraceMs)) === 'timeout') {
@@ -93,6 +136,7 @@ export async function startPlaza(config: Config, options: StartOptions = {}): Pr
         await withTimeout(closed, 1000);
       }
       await sealer.stop();
+      await credentialPurge;
       await database.close();
     })();
     return closing;

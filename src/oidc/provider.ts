@@ -17,32 +17,9 @@ import { kyselyAdapter } from './adapter.js';
 import { clientMetadata } from './clients.js';
 import { cookieKeys, loadSigningKeys } from './keys.js';
 
-import { OIDC_GRANT_KIND, OIDC_MOUNT, OIDC_SCOPES } from './constants.js';
+import { defaultOidcSettings, OIDC_GRANT_KIND, OIDC_MOUNT, OIDC_SCOPES, type OidcSettings } from './constants.js';
 
 export { OIDC_GRANT_KIND, OIDC_MOUNT, OIDC_SCOPES };
-
-/** Lifetimes, in seconds. Short by default: access tokens and codes are bearer credentials. */
-export interface OidcSettings {
-  accessTokenTtlSeconds: number;
-  authorizationCodeTtlSeconds: number;
-  idTokenTtlSeconds: number;
-  refreshTokenTtlSeconds: number;
-  interactionTtlSeconds: number;
-  sessionTtlSeconds: number;
-  grantTtlSeconds: number;
-}
-
-export function defaultOidcSettings(): OidcSettings {
-  return {
-    accessTokenTtlSeconds: 600,
-    authorizationCodeTtlSeconds: 60,
-    idTokenTtlSeconds: 600,
-    refreshTokenTtlSeconds: 14 * 24 * 3600,
-    interactionTtlSeconds: 600,
-    sessionTtlSeconds: 14 * 24 * 3600,
-    grantTtlSeconds: 14 * 24 * 3600,
-  };
-}
 
 export function oidcIssuer(services: Services): string {
   return `${services.config.publicUrl}${OIDC_MOUNT}`;

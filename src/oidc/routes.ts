@@ -9,16 +9,15 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Services } from '../services.js';
 import { interactionRoutes } from './interactions.js';
-import { OIDC_MOUNT } from './constants.js';
-import type { OidcSettings } from './provider.js';
+import { OIDC_MOUNT, type OidcSettings } from './constants.js';
 
-/** The `/oidc` routes with the given lifetimes (tests shorten them). */
+/** The `/oidc` routes with the configured lifetimes (`config.oidc`), `overrides` on top (tests shorten them). */
 export function oidcRoutesWith(overrides: Partial<OidcSettings> = {}) {
   return async (app: FastifyInstance, services: Services): Promise<void> => {
     // Loaded here, not at the top: only a serving process needs the library, and on Node 20 merely importing it
     // prints its "unsupported runtime" notice, which CLI commands such as `plaza migrate` must not emit.
-    const { createOidcProvider, defaultOidcSettings } = await import('./provider.js');
-    const provider = await createOidcProvider(services, { ...defaultOidcSettings(), ...overrides });
+    const { createOidcProvider } = await import('./provider.js');
+    const provider = await createOidcProvider(services, { ...services.config.oidc, ...overrides });
     const callback = provider.callback();
 
     await app.register(async (scope) => {
@@ -38,5 +37,5 @@ export function oidcRoutesWith(overrides: Partial<OidcSettings> = {}) {
   };
 }
 
-/** Extras entry (lifecycle.ts EXTRAS): the OpenID Connect provider with the default lifetimes. */
+/** Extras entry (lifecycle.ts EXTRAS): the OpenID Connect provider with the configured lifetimes. */
 export const oidcRoutes = oidcRoutesWith();

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../../src/core/clock.js';
 import { createSecretBox } from '../../src/core/crypto/secretbox.js';
-import { kyselyAdapter, purgeExpiredOidcPayloads } from '../../src/oidc/adapter.js';
+import { kyselyAdapter, oidcDb, purgeExpiredOidcPayloads } from '../../src/oidc/adapter.js';
 import { loadSigningKeys } from '../../src/oidc/keys.js';
 import { createTestStore, STORES, type TestStore } from '../support/stores.js';
 
@@ -58,6 +58,25 @@ for (const kind of STORES) {
       assert.equal(await access.find('a1'), undefined);
       assert.ok(await access.find('a2'));
       assert.ok(await refresh.find('r1'));
+    });
+
+    test('purgeExpiredOidcPayloads deletes expired rows only: live, consumed-but-live and never-expiring rows stay', async () => {
+      const tokens = kyselyAdapter(store.database.db, clock, async () => undefined)('PurgeProbe');
+      await tokens.upsert('short', { grantId: 'g9' }, 30);
+      await tokens.upsert('consumed', { grantId: 'g9' }, 300);
+      await tokens.consume('consumed');
+      await tokens.upsert('forever', { grantId: 'g9' });
+      await purgeExpiredOidcPayloads(store.database.db, clock); // rows the other tests left behind
+      const left = async () =>
+        (await oidcDb(store.database.db).selectFrom('oidc_payloads').select('id').where('model', '=', 'PurgeProbe').orderBy('id').execute()).map((r) => r.id);
+      assert.deepEqual(await left(), ['consumed', 'forever', 'short']);
+      clock.advance(30_000);
+      assert.equal(await purgeExpiredOidcPayloads(store.database.db, clock), 1, 'at its expiry');
+      assert.deepEqual(await left(), ['consumed', 'forever']);
+      assert.equal(typeof (await tokens.find('consumed'))?.consumed, 'number', 'a used refresh token stays for replay detection');
+      clock.advance(270_000);
+      assert.equal(await purgeExpiredOidcPayloads(store.database.db, clock), 1);
+      assert.deepEqual(await left(), ['forever']);
     });
 
     test('signing keys: created once, sealed, the same for every loader', async () => {

@@ -12,7 +12,7 @@ import { createUserSession } from '../../src/core/identity/sessions.js';
 import { registerUser, type User } from '../../src/core/identity/users.js';
 import type { StoreKind } from '../../src/db/database.js';
 import { oidcRoutesWith } from '../../src/oidc/routes.js';
-import type { OidcSettings } from '../../src/oidc/provider.js';
+import type { OidcSettings } from '../../src/oidc/constants.js';
 import { buildServer } from '../../src/server.js';
 import type { Services } from '../../src/services.js';
 import { webPages } from '../../src/web/plugin.js';

@@ -152,3 +152,26 @@ for (const kind of STORES) {
     });
   });
 }
+
+for (const kind of STORES) {
+  describe(`pi hosted /pi/authenticate: token lifetime from config.pi [${kind}]`, () => {
+    let c: IdentityCtx;
+
+    before(async () => {
+      c = await startIdentityServer(kind, { dialects: [piDialect], config: { sandbox: false, pi: { accessTokenTtlSeconds: 120 } } });
+    });
+    after(() => c.close());
+
+    test('the handed-back token is valid for PLAZA_PI_ACCESS_TOKEN_TTL_SECONDS, then refused', async () => {
+      const app = await c.createApp('Short Shop', { origins: [ORIGIN] });
+      const agent = await c.signedIn(await c.createUser('carol'));
+      const { message } = handedBack(await confirm(agent, authPath(app, 'username')));
+      const me = () => http(c.server.baseUrl, 'GET', '/v2/me', { headers: { authorization: `Bearer ${message.accessToken}` } });
+      const ok = await me();
+      assert.equal(ok.status, 200, ok.text);
+      assert.equal(ok.json.credentials.valid_until.timestamp, Math.floor(c.clock.now() / 1000) + 120);
+      c.clock.advance(120_000);
+      assert.equal((await me()).status, 401);
+    });
+  });
+}

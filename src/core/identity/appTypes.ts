@@ -3,7 +3,8 @@
 import { toNum, toNumOrNull } from '../../db/values.js';
 import type { Clock } from '../clock.js';
 import type { Db } from './deps.js';
-import { IdentityError, isForeignKeyViolation, isUniqueViolation } from './errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
+import { IdentityError } from './errors.js';
 
 export interface AppType {
   id: number;

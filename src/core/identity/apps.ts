@@ -8,7 +8,8 @@ import { toBool, toNum, toNumOrNull } from '../../db/values.js';
 import { getAppType } from './appTypes.js';
 import type { Db, IdentityDeps } from './deps.js';
 import { getDeveloper, type Developer } from './developers.js';
-import { IdentityError, isUniqueViolation } from './errors.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { IdentityError } from './errors.js';
 import { allocateUid } from './uid.js';
 import { openWallet } from './wallet.js';
 

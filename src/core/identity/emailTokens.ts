@@ -45,3 +45,12 @@ export async function consumeEmailToken(trx: Db, token: string, purpose: EmailTo
   const r = await trx.updateTable('email_tokens').set({ used_at: now }).where('id', '=', row.id).where('used_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1 ? userId : null;
 }
+
+/** Deletes the tokens that can no longer be used (expired or already used); returns how many went. */
+export async function purgeSpentEmailTokens(db: Db, clock: Clock): Promise<number> {
+  const r = await db
+    .deleteFrom('email_tokens')
+    .where((eb) => eb.or([eb('expires_at', '<=', clock.now()), eb('used_at', 'is not', null)]))
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

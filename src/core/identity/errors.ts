@@ -37,20 +37,3 @@ export class IdentityError extends Error {
     this.name = 'IdentityError';
   }
 }
-
-/** True when a write failed on a unique index (both stores), so a lost race maps to the same refusal as a pre-check. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  return e?.code === '23505' || /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(e?.code ?? '') || /UNIQUE constraint failed/.test(e?.message ?? '');
-}
-
-export function isForeignKeyViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string } | null;
-  return e?.code === '23503' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || /FOREIGN KEY constraint failed/.test(e?.message ?? '');
-}
-
-/** The constraint or column text of a unique violation, to tell which unique key was hit. */
-export function violationDetail(err: unknown): string {
-  const e = err as { constraint?: string; message?: string; detail?: string } | null;
-  return `${e?.constraint ?? ''} ${e?.message ?? ''} ${e?.detail ?? ''}`;
-}

@@ -3,7 +3,8 @@
 import { PostgresAdapter, sql } from 'kysely';
 import { toBool, toNum } from '../../db/values.js';
 import type { Db } from './deps.js';
-import { IdentityError, isForeignKeyViolation, isUniqueViolation } from './errors.js';
+import { isForeignKeyViolation, isUniqueViolation } from '../../db/errors.js';
+import { IdentityError } from './errors.js';
 
 export const ADMIN_ROLE_ID = 1;
 export const NORMAL_ROLE_ID = 2;

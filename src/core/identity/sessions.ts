@@ -37,3 +37,9 @@ export async function revokeUserSession(db: Db, token: string, clock: Clock): Pr
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return;
   await db.updateTable('user_sessions').set({ revoked_at: clock.now() }).where('token_hash', '=', sha256Hex(token)).where('revoked_at', 'is', null).execute();
 }
+
+/** Deletes expired sessions (revoked or not); returns how many went. */
+export async function purgeExpiredUserSessions(db: Db, clock: Clock): Promise<number> {
+  const r = await db.deleteFrom('user_sessions').where('expires_at', '<=', clock.now()).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

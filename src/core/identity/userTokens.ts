@@ -235,3 +235,37 @@ export async function redeemLoginToken(trx: Db, input: { appId: number; token: s
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1 ? parties.user : null;
 }
+
+/**
+ * Deletes dead token rows; returns how many went. An expired row goes unless its refresh family still holds a live
+ * (unexpired, unrevoked) token: the rotated refresh tokens of a live family are what reuse detection looks up, so
+ * they stay until the whole family is dead. A redeemed login token goes at once (it can never be used again).
+ */
+export async function purgeExpiredUserTokens(db: Db, clock: Clock): Promise<number> {
+  const now = clock.now();
+  const r = await db
+    .deleteFrom('user_tokens')
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('token_type', '=', 'login'), eb('used_at', 'is not', null)]),
+        eb.and([
+          eb('expires_at', '<=', now),
+          eb.or([
+            eb('family_id', 'is', null),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('user_tokens as live')
+                  .select('live.id')
+                  .whereRef('live.family_id', '=', 'user_tokens.family_id')
+                  .where('live.expires_at', '>', now)
+                  .where('live.revoked_at', 'is', null),
+              ),
+            ),
+          ]),
+        ]),
+      ]),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

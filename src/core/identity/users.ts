@@ -12,7 +12,8 @@ import { dummyPasswordHash } from '../crypto/passwords.js';
 import type { DB } from '../../db/schema.js';
 import { flag, toBool, toNum } from '../../db/values.js';
 import { passwordsOf, type Db, type IdentityDeps } from './deps.js';
-import { IdentityError, isUniqueViolation, violationDetail } from './errors.js';
+import { isUniqueViolation, violationDetail } from '../../db/errors.js';
+import { IdentityError } from './errors.js';
 import { allocateUid } from './uid.js';
 
 export type UserRole = 'Normal' | 'Administrator';

@@ -17,7 +17,8 @@ import { LedgerError, type Account } from '../ledger/types.js';
 import { parseDecimal } from '../money.js';
 import type { App } from './apps.js';
 import { passwordsOf, WALLET_PRECISION, type Db, type IdentityDeps } from './deps.js';
-import { IdentityError, isUniqueViolation } from './errors.js';
+import { isUniqueViolation } from '../../db/errors.js';
+import { IdentityError } from './errors.js';
 import { allocateUid } from './uid.js';
 import { openWallet } from './wallet.js';
 

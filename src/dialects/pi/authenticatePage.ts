@@ -2,9 +2,9 @@
 //   GET /pi/authenticate?app=<appkey>&scopes=<comma list>&origin=<page origin>   (also under /apps/<appkey>)
 // Checks in order: the app (404 page), the origin (400 page: nothing is ever posted to an unregistered origin),
 // the Plaza session (→ hosted sign-in, back here), then either the consent screen or — when the user's live grant
-// already covers the recognised scopes — a silent hand-back. Confirm records the grant and issues a 24 h access
-// token; the result page `postMessage`s `{type: 'plaza:pi:authenticated', accessToken, user}` to `window.opener`
-// with the exact given origin as targetOrigin. Decline posts `{type: 'plaza:pi:cancelled'}`.
+// already covers the recognised scopes — a silent hand-back. Confirm records the grant and issues an access token
+// (config.pi, 24 h by default); the result page `postMessage`s `{type: 'plaza:pi:authenticated', accessToken, user}`
+// to `window.opener` with the exact given origin as targetOrigin. Decline posts `{type: 'plaza:pi:cancelled'}`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getAppByKey, type App } from '../../core/identity/apps.js';
 import type { Db } from '../../core/identity/deps.js';
@@ -23,9 +23,6 @@ import { allowNonceScripts, newNonce, scriptLiteral } from '../hostedScript.js';
 import { PI_TOKEN_KIND } from './auth.js';
 import { exactOrigin, originAllowed } from './origins.js';
 import { PI_SCOPES, recognisedScopes, splitScopeList, type PiScope } from './scopes.js';
-
-/** Access token lifetime (§2.2, §8: 24 h). */
-export const PI_ACCESS_TOKEN_TTL_SECONDS = 24 * 60 * 60;
 
 export const AUTHENTICATE_PATH = '/pi/authenticate';
 
@@ -91,7 +88,7 @@ function handBack(target: Target, message: Record<string, unknown>, text: string
 }
 
 function issueToken(trx: Db, target: Target, grant: Grant, services: Services): Promise<{ token: string }> {
-  return issueAccessToken(trx, { grant, scopes: target.scopes, kind: PI_TOKEN_KIND, ttlSeconds: PI_ACCESS_TOKEN_TTL_SECONDS }, services.clock);
+  return issueAccessToken(trx, { grant, scopes: target.scopes, kind: PI_TOKEN_KIND, ttlSeconds: services.config.pi.accessTokenTtlSeconds }, services.clock);
 }
 
 function handBackToken(target: Target, user: User, grant: Grant, token: string): HtmlPage {
