@@ -64,11 +64,12 @@ async function saveLibraryGrant(provider: Provider, details: Details, accountId:
   return grant.save();
 }
 
-async function renderConsent(services: Services, request: FastifyRequest, reply: FastifyReply, app: App, details: Details): Promise<FastifyReply> {
+async function renderConsent(services: Services, request: FastifyRequest, reply: FastifyReply, app: App, details: Details, user: User): Promise<FastifyReply> {
   const developer = await getDeveloper(services.db, app.developerId);
   const body = consentForm({
     app,
     developerName: developer?.username ?? 'an unknown developer',
+    signedInAs: user,
     items: requestedScopes(details).map((s) => SCOPE_LINES[s]!),
     action: `${OIDC_MOUNT}/interaction/${details.uid}`,
     hidden: {},
@@ -94,7 +95,7 @@ async function advance(services: Services, provider: Provider, request: FastifyR
   if (given && !prompts.includes('consent') && requestedScopes(details).every((s) => given.scopes.includes(s))) {
     return finish(provider, request, reply, { consent: { grantId: await saveLibraryGrant(provider, details, accountId) } });
   }
-  return renderConsent(services, request, reply, app, details);
+  return renderConsent(services, request, reply, app, details, user);
 }
 
 export function interactionRoutes(app: FastifyInstance, services: Services, provider: Provider): void {

@@ -11,6 +11,8 @@ export const SPENDING_LIMIT_FIELD = 'spending_limit';
 export interface ConsentFormOptions {
   app: App;
   developerName: string;
+  /** The account that is about to grant: shown, so a person with two accounts knows which one consents. */
+  signedInAs: { username: string; email: string | null };
   /** Human lines: "your user id, email and role", "make payments up to your limit", … */
   items: string[];
   /** Where the form posts (a same-origin path). */
@@ -57,5 +59,6 @@ ${limit}
 <button type="submit" name="decision" value="confirm">Confirm</button>
 <button type="submit" name="decision" value="decline" class="secondary">Decline</button>
 </div>
-</form>`;
+</form>
+<p class="muted">Signed in as ${escapeHtml(opts.signedInAs.username)}${opts.signedInAs.email ? ` (${escapeHtml(opts.signedInAs.email)})` : ''}.</p>`;
 }

@@ -114,6 +114,8 @@ describe('browser: OIDC sign-up → consent → code → relying party', () => {
         assert.equal(await page.locator('h1').textContent(), 'Acme Notes wants:');
         const consent = await page.locator('ul.scopes').innerText();
         for (const line of ['your Plaza user id', 'your username', 'your email address', 'keep access while you are away']) assert.match(consent, new RegExp(line));
+        // The card names the account that consents (a person with two accounts must see which one).
+        assert.match(await page.locator('main').innerText(), /Signed in as olga/);
         await shot('consent');
 
         await page.getByRole('button', { name: 'Confirm' }).click();

@@ -117,13 +117,13 @@ async function confirmPage(request: FastifyRequest, reply: FastifyReply, target:
   const form = consentForm({
     app: target.app,
     developerName: developer?.username ?? 'an unknown developer',
+    signedInAs: user,
     items: CONSENT_ITEMS,
     action: pagePath(request),
     hidden: targetParams(target),
     csrf: csrfToken(request, reply, services),
   });
-  const who = `<p class="muted">Signed in as ${escapeHtml(user.username)} (${escapeHtml(user.email ?? '')}).</p>`;
-  return page({ title: `Sign in to ${target.app.name}`, body: `${form}\n${who}` });
+  return page({ title: `Sign in to ${target.app.name}`, body: form });
 }
 
 function emailPage(request: FastifyRequest, reply: FastifyReply, target: Target, services: Services, state: { value: string; error?: string }): HtmlPage {

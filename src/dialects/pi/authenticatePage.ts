@@ -97,7 +97,7 @@ function handBackToken(target: Target, user: User, grant: Grant, token: string):
   return handBack(target, { type: 'plaza:pi:authenticated', accessToken: token, user: shown }, 'You are signed in. This window closes by itself.');
 }
 
-async function consentPage(request: FastifyRequest, reply: FastifyReply, target: Target, services: Services): Promise<HtmlPage> {
+async function consentPage(request: FastifyRequest, reply: FastifyReply, target: Target, user: User, services: Services): Promise<HtmlPage> {
   const developer = await getDeveloper(services.db, target.app.developerId);
   const items = ['your user id for this app', ...target.scopes.map((s) => SCOPE_LINES[s])];
   const prefix = (request.params as { appkey?: string }).appkey;
@@ -105,6 +105,7 @@ async function consentPage(request: FastifyRequest, reply: FastifyReply, target:
   const form = consentForm({
     app: target.app,
     developerName: developer?.username ?? 'an unknown developer',
+    signedInAs: user,
     items,
     action,
     hidden: { app: target.app.appkey, scopes: target.scopeList, origin: target.origin },
@@ -127,7 +128,7 @@ async function showPage(request: FastifyRequest, reply: FastifyReply, services: 
     const { token } = await services.db.transaction().execute((trx) => issueToken(trx, target, grant, services));
     return handBackToken(target, session.user, grant, token);
   }
-  return consentPage(request, reply, target, services);
+  return consentPage(request, reply, target, session.user, services);
 }
 
 async function answerForm(request: FastifyRequest, reply: FastifyReply, services: Services): Promise<FastifyReply | HtmlPage> {
