@@ -7,12 +7,12 @@ import { authenticateDeveloperToken } from '../core/identity/devTokens.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../http/body.js';
 import type { DialectPlugin, TransportFailure } from '../http/dialect.js';
 import {
+  answerOf,
   fingerprintOf,
-  isValidIdempotencyKey,
-  REPLAY_HEADER,
-  runIdempotent,
   type IdempotencyKey,
+  readIdempotencyKeyHeader,
   type RenderedFailure,
+  runIdempotent,
   type WireResponse,
 } from '../http/idempotency.js';
 import { sendWire } from '../http/reply.js';
@@ -59,12 +59,10 @@ function renderError(err: unknown, request: FastifyRequest): RenderedFailure {
 }
 
 function idempotencyKey(request: FastifyRequest, route: AdminRoute, caller: Developer, input: unknown): IdempotencyKey | null {
-  const header = request.headers['idempotency-key'];
-  if (header === undefined) return null;
-  if (typeof header !== 'string' || !isValidIdempotencyKey(header)) {
-    throw adminError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
-  }
-  return { scope: `developer:${caller.id}`, route: `${route.method} ${route.path}`, key: header, fingerprint: fingerprintOf(input) };
+  const header = readIdempotencyKeyHeader(request.headers['idempotency-key']);
+  if (!header.ok) throw adminError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
+  if (header.key === null) return null;
+  return { scope: `developer:${caller.id}`, route: `${route.method} ${route.path}`, key: header.key, fingerprint: fingerprintOf(input) };
 }
 
 function createHandler(route: AdminRoute, services: Services, options: AdminApiOptions) {
@@ -113,15 +111,9 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
           },
           (err) => renderError(err, request),
         );
-        if (outcome.kind === 'conflict') {
-          response = failure('idempotency_conflict', 'this Idempotency-Key was already used with a different request');
-        } else if (outcome.kind === 'replayed') {
-          response = { ...outcome.response, headers: { ...outcome.response.headers, [REPLAY_HEADER]: 'true' } };
-        } else {
-          response = outcome.response;
-          // A fresh answer with the route's success status is one whose transaction committed.
-          if (response.statusCode === route.status) for (const effect of effects) effect();
-        }
+        response = answerOf(outcome, () => failure('idempotency_conflict', 'this Idempotency-Key was already used with a different request'));
+        // A fresh answer with the route's success status is one whose transaction committed.
+        if (outcome.kind === 'fresh' && response.statusCode === route.status) for (const effect of effects) effect();
       }
     } catch (err) {
       response = renderError(err, request).response;

@@ -43,6 +43,21 @@ export function isValidIdempotencyKey(key: string): boolean {
   return /^[\x20-\x7e]{1,255}$/.test(key);
 }
 
+export type KeyHeader = { ok: true; key: string | null } | { ok: false };
+
+/** The request's `Idempotency-Key` header: absent → `{ok: true, key: null}`; repeated or malformed → `{ok: false}`. */
+export function readIdempotencyKeyHeader(value: string | string[] | undefined): KeyHeader {
+  if (value === undefined) return { ok: true, key: null };
+  return typeof value === 'string' && isValidIdempotencyKey(value) ? { ok: true, key: value } : { ok: false };
+}
+
+/** The answer of an idempotent run: a replay is marked `Idempotent-Replayed: true`; a conflict is the dialect's. */
+export function answerOf(outcome: IdempotencyOutcome, conflict: () => WireResponse): WireResponse {
+  if (outcome.kind === 'conflict') return conflict();
+  if (outcome.kind === 'replayed') return { ...outcome.response, headers: { ...outcome.response.headers, [REPLAY_HEADER]: 'true' } };
+  return outcome.response;
+}
+
 /** SHA-256 of the canonical JSON of the parsed body. */
 export function fingerprintOf(parsedBody: unknown): string {
   return sha256Hex(canonicalJson(parsedBody ?? {}));

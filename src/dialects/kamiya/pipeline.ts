@@ -17,12 +17,12 @@ import type { DB } from '../../db/schema.js';
 import { appServable, namedAppkey } from '../../http/appGate.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../../http/body.js';
 import {
-  REPLAY_HEADER,
+  answerOf,
   fingerprintOf,
-  isValidIdempotencyKey,
-  runIdempotent,
   type IdempotencyKey,
+  readIdempotencyKeyHeader,
   type RenderedFailure,
+  runIdempotent,
   type WireResponse,
 } from '../../http/idempotency.js';
 import type { Services } from '../../services.js';
@@ -117,19 +117,15 @@ async function handleChecked(route: KamiyaRoute, request: FastifyRequest, servic
   const perApp = await services.limiter.check(`app:${app.id}`, services.controls.current().perKeyPerMinute);
   if (!perApp.allowed) return kamiyaError('too_many_requests', { 'retry-after': String(perApp.retryAfterSeconds) });
 
-  let key: IdempotencyKey | null = null;
-  const header = request.headers['idempotency-key'];
-  if (header !== undefined) {
-    if (typeof header !== 'string' || !isValidIdempotencyKey(header)) return kamiyaError('bad_request');
-    key = { scope: `app:${app.id}`, route: `POST ${route.path}`, key: header, fingerprint: fingerprintOf(req.body) };
-  }
+  const header = readIdempotencyKeyHeader(request.headers['idempotency-key']);
+  if (!header.ok) return kamiyaError('bad_request');
+  const key: IdempotencyKey | null =
+    header.key === null ? null : { scope: `app:${app.id}`, route: `POST ${route.path}`, key: header.key, fingerprint: fingerprintOf(req.body) };
   const outcome = await runIdempotent(
     services.idempotency,
     key,
     (trx) => route.handler({ request, services, app, input: req.input, trx }),
     (err) => renderThrown(err, request),
   );
-  if (outcome.kind === 'conflict') return kamiyaError('idempotency_key_reused');
-  if (outcome.kind === 'replayed') return { ...outcome.response, headers: { ...outcome.response.headers, [REPLAY_HEADER]: 'true' } };
-  return outcome.response;
+  return answerOf(outcome, () => kamiyaError('idempotency_key_reused'));
 }

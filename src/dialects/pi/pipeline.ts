@@ -9,12 +9,12 @@ import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../core/identity/deps.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../../http/body.js';
 import {
-  REPLAY_HEADER,
+  answerOf,
   fingerprintOf,
-  isValidIdempotencyKey,
-  runIdempotent,
   type IdempotencyKey,
+  readIdempotencyKeyHeader,
   type RenderedFailure,
+  runIdempotent,
   type WireResponse,
 } from '../../http/idempotency.js';
 import { unmountedPath } from '../../server.js';
@@ -124,17 +124,13 @@ async function handleChecked(route: PiRoute, request: FastifyRequest, services: 
   const ctx = { request, services, caller, body, params: pathParams(request) };
   if (route.method === 'GET') return route.handler({ ...ctx, db: services.db });
 
+  const header = readIdempotencyKeyHeader(request.headers['idempotency-key']);
+  if (!header.ok) return piError('invalid_arguments', { message: 'Idempotency-Key must be 1–255 printable ASCII characters.' });
   let key: IdempotencyKey | null = null;
-  const header = request.headers['idempotency-key'];
-  if (header !== undefined) {
-    if (typeof header !== 'string' || !isValidIdempotencyKey(header)) {
-      return piError('invalid_arguments', { message: 'Idempotency-Key must be 1–255 printable ASCII characters.' });
-    }
+  if (header.key !== null) {
     const path = unmountedPath(request.url).replace(/\/+$/, '') || '/';
-    key = { scope: keyScope(caller), route: `POST ${path}`, key: header, fingerprint: fingerprintOf(body) };
+    key = { scope: keyScope(caller), route: `POST ${path}`, key: header.key, fingerprint: fingerprintOf(body) };
   }
   const outcome = await runIdempotent(services.idempotency, key, (trx) => route.handler({ ...ctx, db: trx }), (err) => renderThrown(err, request));
-  if (outcome.kind === 'conflict') return piError('idempotency_key_reused');
-  if (outcome.kind === 'replayed') return { ...outcome.response, headers: { ...outcome.response.headers, [REPLAY_HEADER]: 'true' } };
-  return outcome.response;
+  return answerOf(outcome, () => piError('idempotency_key_reused'));
 }

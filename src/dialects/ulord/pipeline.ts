@@ -16,12 +16,12 @@ import { LedgerError } from '../../core/ledger/types.js';
 import { safeEqual, sha256Hex } from '../../core/crypto/tokens.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../../http/body.js';
 import {
-  REPLAY_HEADER,
+  answerOf,
   fingerprintOf,
-  isValidIdempotencyKey,
-  runIdempotent,
   type IdempotencyKey,
+  readIdempotencyKeyHeader,
   type RenderedFailure,
+  runIdempotent,
   type WireResponse,
 } from '../../http/idempotency.js';
 import { isTransientDbError } from '../../db/errors.js';
@@ -188,12 +188,12 @@ async function handleChecked(route: UlordRoute, request: FastifyRequest, service
 
   const params = route.params === undefined ? undefined : pathParams(request);
   let key: IdempotencyKey | null = null;
-  const header = request.headers['idempotency-key'];
-  if (route.method === 'POST' && header !== undefined) {
-    if (typeof header !== 'string' || !isValidIdempotencyKey(header)) return failure(400);
+  const header = route.method === 'POST' ? readIdempotencyKeyHeader(request.headers['idempotency-key']) : { ok: true as const, key: null };
+  if (!header.ok) return failure(400);
+  if (header.key !== null) {
     // Paged routes: the page and size are part of what the key names (page 2 is not a replay of page 1).
     const suffix = params ? Object.values(params).map((v) => `/${v}`).join('') : '';
-    key = { scope, route: `POST ${route.path}${suffix}`, key: header, fingerprint: fingerprintOf(body) };
+    key = { scope, route: `POST ${route.path}${suffix}`, key: header.key, fingerprint: fingerprintOf(body) };
   }
   const calling = app;
   const proof = calling ? () => developerWalletProof(request, calling, services) : async () => false;
@@ -202,7 +202,5 @@ async function handleChecked(route: UlordRoute, request: FastifyRequest, service
   const outcome = route.prepare
     ? await runIdempotent(services.idempotency, key, (trx, handler) => handler({ ...ctx, trx }), render, () => route.prepare(ctx))
     : await runIdempotent(services.idempotency, key, (trx) => route.handler({ ...ctx, trx }), render);
-  if (outcome.kind === 'conflict') return failure(400);
-  if (outcome.kind === 'replayed') return { ...outcome.response, headers: { ...outcome.response.headers, [REPLAY_HEADER]: 'true' } };
-  return outcome.response;
+  return answerOf(outcome, () => failure(400));
 }
