@@ -1,4 +1,5 @@
-// Regression guard: the hosted pages' password work (sign-up hash, sign-in verify, reset hash) must run outside any
+// Regression guard: the hosted pages' password work (sign-up hash, sign-in verify, reset hash, the account password
+// check and the new pay password's hash on /account/pay-password) must run outside any
 // database transaction. On SQLite Kysely has one connection, so a hash inside a transaction would queue every other
 // request behind it. A gated hasher holds one call open while another request must still be answered. Also: a
 // failing mailer never fails the page that sends mail.
@@ -47,9 +48,11 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 describe('hosted pages: password work outside the transaction, mail failures [sqlite]', () => {
   let c: WebCtx;
   let bystander: Agent;
+  let payer: Agent;
   before(async () => {
     c = await startWeb('sqlite');
     bystander = await c.signUp('bystander');
+    payer = await c.signUp('payer', 'payer password 1');
   });
   after(async () => {
     delete c.server.services.passwords;
@@ -60,7 +63,13 @@ describe('hosted pages: password work outside the transaction, mail failures [sq
   const cases: Array<{ name: string; which: 'hash' | 'verify'; pw: string; run: () => Promise<number> }> = [
     { name: 'sign-up (hash)', which: 'hash', pw: 'fresh password 9', run: async () => (await createAgent(c.server.baseUrl).submit('/signup', { username: 'newbie', email: 'newbie@example.com', password: 'fresh password 9' })).status },
     { name: 'sign-in (verify)', which: 'verify', pw: PASSWORD, run: async () => (await createAgent(c.server.baseUrl).submit('/signin', { login: 'bystander', password: PASSWORD })).status },
+    { name: 'pay password (verify of the account password)', which: 'verify', pw: 'payer password 1', run: () => setPay('pay secret 1') },
+    { name: 'pay password (hash of the new one)', which: 'hash', pw: 'pay secret 2', run: () => setPay('pay secret 2') },
   ];
+  async function setPay(payPassword: string): Promise<number> {
+    const fields = { current_password: 'payer password 1', pay_password: payPassword, pay_password_confirm: payPassword };
+    return (await payer.submit('/account', fields, '/account/pay-password')).status;
+  }
   for (const k of cases) {
     it(`${k.name}: another request is answered while the password call is in flight`, async () => {
       const g = gate(c, k.which, k.pw);

@@ -26,7 +26,10 @@ export type IdentityErrorCode =
   | 'wallet_user_not_found'
   | 'wallet_user_disabled'
   | 'wrong_pay_password'
-  | 'pay_password_locked';
+  | 'pay_password_locked'
+  // Pay passwords of any end user (payPasswords.ts).
+  | 'user_disabled'
+  | 'pay_password_not_set';
 
 export class IdentityError extends Error {
   constructor(

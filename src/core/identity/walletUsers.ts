@@ -7,18 +7,20 @@
 // scrypt work and the failure counting on the root Kysely, outside any transaction (on SQLite a hash inside a
 // transaction would stall the one connection for the whole server); `confirmPayPassword`, inside the caller's
 // transaction, re-reads the row and acts on the check only while the hash it was compared with is still stored.
-import { sql, type Kysely, type Transaction } from 'kysely';
+// Both resolve the wallet user and delegate to payPasswords.ts, which holds the rule for every end user.
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { toBool, toNum, toNumOrNull } from '../../db/values.js';
+import { toBool, toNum } from '../../db/values.js';
 import { findAccount } from '../ledger/accounts.js';
 import { getAssetBySymbol } from '../ledger/assets.js';
 import { issue } from '../ledger/transfers.js';
 import { LedgerError, type Account } from '../ledger/types.js';
 import { parseDecimal } from '../money.js';
 import type { App } from './apps.js';
-import { passwordsOf, WALLET_PRECISION, type Db, type IdentityDeps } from './deps.js';
+import { WALLET_PRECISION, type Db, type IdentityDeps } from './deps.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { IdentityError } from './errors.js';
+import { checkUserPayPassword, confirmUserPayPassword, type PayPasswordRefusals, type UserPayPasswordCheck } from './payPasswords.js';
 import { allocateUid } from './uid.js';
 import { openWallet } from './wallet.js';
 
@@ -153,12 +155,13 @@ export type PayPasswordCheck =
   | { kind: 'wrong'; userId: number }
   | { kind: 'ok'; user: WalletUser; hashSeen: string };
 
+/** A wallet user's refusals for a missing or disabled user (the Ulord dialect renders them with wallet reasons). */
+const WALLET_REFUSALS: PayPasswordRefusals = { notFound: 'wallet_user_not_found', disabled: 'wallet_user_disabled' };
+
 /**
- * Step 1, expensive, OUTSIDE any transaction (`db` is the root Kysely): loads the user, refuses while locked
- * (`pay_locked_until > now`, no hash computed), verifies the password. A wrong password counts one failure in a
- * conditional update of its own; the failure that reaches `maxFailures` locks the wallet for `lockSeconds` and
- * restarts the count, so after the lock the user has `maxFailures` attempts again. A right password resets the
- * count. A disabled user is not verified (nor counted): `confirmPayPassword` refuses it as disabled first.
+ * Step 1, expensive, OUTSIDE any transaction (`db` is the root Kysely): resolves the user (app, username), then
+ * `checkUserPayPassword` (payPasswords.ts) refuses while locked, verifies and counts failures towards the lock.
+ * A disabled user, or one without a pay password, is `wrong`; `confirmPayPassword` refuses a disabled one as such.
  */
 export async function checkPayPassword(
   db: Kysely<DB>,
@@ -169,47 +172,24 @@ export async function checkPayPassword(
 ): Promise<PayPasswordCheck> {
   const row = await findRow(db, appId, username);
   if (!row) return { kind: 'user_not_found' };
-  const userId = toNum(row.id);
-  if (toBool(row.disabled)) return { kind: 'wrong', userId };
-  const lockedUntil = toNumOrNull(row.pay_locked_until);
-  if (lockedUntil !== null && lockedUntil > deps.clock.now()) return { kind: 'locked', userId };
-  const hash = row.pay_password_hash;
-  const matches = hash !== null && (await passwordsOf(deps).verify(payPassword, hash));
-  if (!matches) {
-    await countFailure(db, userId, deps);
-    return { kind: 'wrong', userId };
+  const check = await checkUserPayPassword(db, toNum(row.id), payPassword, deps);
+  switch (check.kind) {
+    case 'ok':
+      return { kind: 'ok', user: toWalletUser(row), hashSeen: check.hashSeen };
+    case 'not_set':
+      return { kind: 'wrong', userId: check.userId };
+    default:
+      return check;
   }
-  if (toNum(row.pay_failures) !== 0) {
-    await db.updateTable('end_users').set({ pay_failures: 0 }).where('id', '=', userId).where('pay_password_hash', '=', hash).execute();
-  }
-  return { kind: 'ok', user: toWalletUser(row), hashSeen: hash };
-}
-
-/** One wrong pay password: +1, or the lock when that reaches the limit. Not counted while a lock is in force. */
-async function countFailure(db: Kysely<DB>, userId: number, deps: IdentityDeps & { maxFailures: number; lockSeconds: number }): Promise<void> {
-  const now = deps.clock.now();
-  const max = Math.max(1, Math.floor(deps.maxFailures));
-  const until = now + Math.max(0, deps.lockSeconds) * 1000;
-  await sql`update end_users set
-      pay_failures = case when pay_failures + 1 >= ${max} then 0 else pay_failures + 1 end,
-      pay_locked_until = case when pay_failures + 1 >= ${max} then cast(${until} as bigint) else pay_locked_until end,
-      updated_at = cast(${now} as bigint)
-    where id = ${userId} and (pay_locked_until is null or pay_locked_until <= ${now})`.execute(db);
 }
 
 /**
  * Step 2, cheap, INSIDE the caller's transaction: re-reads the user and turns the check into a refusal, in the
  * order every wallet endpoint uses: `wallet_user_not_found`, `wallet_user_disabled`, `pay_password_locked`,
- * `wrong_pay_password`. A pay password changed since the check is `wrong_pay_password` (the check proved knowledge
- * of a password that is no longer valid). Returns the user.
+ * `wrong_pay_password` (also when the stored hash changed since the check). Returns the user.
  */
 export async function confirmPayPassword(trx: Db, check: PayPasswordCheck): Promise<WalletUser> {
-  if (check.kind === 'user_not_found') throw new IdentityError('wallet_user_not_found');
-  const row = await getRow(trx, check.kind === 'ok' ? check.user.id : check.userId);
-  if (!row) throw new IdentityError('wallet_user_not_found');
-  if (toBool(row.disabled)) throw new IdentityError('wallet_user_disabled');
-  if (check.kind === 'locked') throw new IdentityError('pay_password_locked');
-  if (check.kind === 'wrong') throw new IdentityError('wrong_pay_password');
-  if (row.pay_password_hash !== check.hashSeen) throw new IdentityError('wrong_pay_password');
-  return toWalletUser(row);
+  const userCheck: UserPayPasswordCheck = check.kind === 'ok' ? { kind: 'ok', userId: check.user.id, hashSeen: check.hashSeen } : check;
+  const userId = await confirmUserPayPassword(trx, userCheck, WALLET_REFUSALS);
+  return toWalletUser((await getRow(trx, userId))!);
 }

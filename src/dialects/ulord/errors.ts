@@ -115,6 +115,9 @@ export const IDENTITY_ERRCODES: Record<IdentityErrorCode, UlordFailure> = {
   wrong_pay_password: { errcode: 20206, walletReason: 'wrong_pay_password' },
   pay_password_locked: { errcode: 20206, walletReason: 'pay_password_locked' },
   wallet_user_disabled: { errcode: 20006 },
+  // Global users' pay passwords (not reachable from Ulord endpoints, which use the wallet codes above).
+  user_disabled: { errcode: 20006 },
+  pay_password_not_set: { errcode: 20206, walletReason: 'wrong_pay_password' },
 };
 
 /** The errcode each wallet endpoint answers its wallet refusals with (§4.1): publish, consume, balance, createwallet, paytouser. */
