@@ -25,6 +25,9 @@ import {
   type WireResponse,
 } from '../../http/idempotency.js';
 import { isTransientDbError } from '../../db/errors.js';
+import type { DB } from '../../db/schema.js';
+import { recordAudit } from '../../core/events/audit.js';
+import type { Transaction } from 'kysely';
 import type { Services } from '../../services.js';
 import { IDENTITY_ERRCODES, UlordRefusal, ledgerFailure, walletFailure } from './errors.js';
 import type { Caller } from './management.js';
@@ -50,6 +53,11 @@ async function authenticate(request: FastifyRequest, services: Services): Promis
 
 function allowedMethods(route: UlordRoute): string[] {
   return route.method === 'GET' ? ['GET', 'HEAD'] : ['POST'];
+}
+
+/** errcode 0: the envelope's keys are sorted, so a success starts with it. */
+function isSuccess(response: WireResponse): boolean {
+  return response.statusCode === 200 && response.body.startsWith('{"errcode":0,');
 }
 
 /** The matched path parameters of a paged route (`page`, `num`), without the `/apps/<appkey>` mount's. */
@@ -199,8 +207,17 @@ async function handleChecked(route: UlordRoute, request: FastifyRequest, service
   const proof = calling ? () => developerWalletProof(request, calling, services) : async () => false;
   const ctx = { body, caller, app, developerWalletProof: proof, services, ...(params ? { params } : {}) };
   const render = (err: unknown) => renderThrown(err, request, route);
+  // Management writes that succeed are audited in their own transaction (who changed which role, type, developer
+  // or app); wallet and content writes are recorded by the ledger and the content history instead.
+  const audited = async (trx: Transaction<DB>, response: WireResponse): Promise<WireResponse> => {
+    if (route.method === 'POST' && route.auth !== 'appkey' && isSuccess(response)) {
+      const actor = caller ? `developer:${caller.developer.id}` : `ip:${request.ip}`;
+      await recordAudit(trx, { actor, action: `ulord:${route.path}`, target: '', details: body, requestId: request.id }, services.clock);
+    }
+    return response;
+  };
   const outcome = route.prepare
-    ? await runIdempotent(services.idempotency, key, (trx, handler) => handler({ ...ctx, trx }), render, () => route.prepare(ctx))
-    : await runIdempotent(services.idempotency, key, (trx) => route.handler({ ...ctx, trx }), render);
+    ? await runIdempotent(services.idempotency, key, async (trx, handler) => audited(trx, await handler({ ...ctx, trx })), render, () => route.prepare(ctx))
+    : await runIdempotent(services.idempotency, key, async (trx) => audited(trx, await route.handler({ ...ctx, trx })), render);
   return answerOf(outcome, () => failure(400));
 }
