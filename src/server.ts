@@ -74,14 +74,15 @@ function buildLimiter(config: Config, clock: Clock, app: FastifyInstance): RateL
 
 export function buildServices(options: BuildOptions, app: FastifyInstance): Services {
   const clock = options.clock ?? systemClock;
+  const box = createSecretBox(options.config.masterKey);
   return {
     config: options.config,
     database: options.database,
     db: options.database.db,
     clock,
-    box: createSecretBox(options.config.masterKey),
+    box,
     logger: app.log,
-    idempotency: { db: options.database.db, clock, retentionMs: options.config.idempotencyRetentionMs },
+    idempotency: { db: options.database.db, clock, retentionMs: options.config.idempotencyRetentionMs, box },
     limiter: buildLimiter(options.config, clock, app),
     controls: createDbControls({ db: options.database.db, base: options.config.operator, logger: app.log }),
     mailer: createMailer(options.config, options.database.db, clock),

@@ -4,6 +4,7 @@
 // while the first is running waits for it (the first holds the key row's unique index until it commits).
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../core/clock.js';
+import type { SecretBox } from '../core/crypto/secretbox.js';
 import type { DB } from '../db/schema.js';
 import { sha256Hex } from '../core/crypto/tokens.js';
 import { canonicalJson } from './body.js';
@@ -67,7 +68,15 @@ export interface IdempotencyDeps {
   db: Kysely<DB>;
   clock: Clock;
   retentionMs: number;
+  /**
+   * Seals stored answers: a replay must repeat the first answer byte for byte, and answers carry secrets (an app
+   * secret from app/add, a token from login, a webhook signing secret), which must never rest in plain text.
+   */
+  box: SecretBox;
 }
+
+/** The purpose the stored answers are sealed under (see SecretBox). */
+const RESPONSE_PURPOSE = 'idempotency.response';
 
 async function findLive(db: Kysely<DB> | Transaction<DB>, key: IdempotencyKey, now: number) {
   return db
@@ -80,11 +89,11 @@ async function findLive(db: Kysely<DB> | Transaction<DB>, key: IdempotencyKey, n
     .executeTakeFirst();
 }
 
-function decide(row: { fingerprint: string; status_code: bigint | number; headers: string; body: string }, key: IdempotencyKey): IdempotencyOutcome {
+function decide(row: { fingerprint: string; status_code: bigint | number; headers: string; body: string }, key: IdempotencyKey, box: SecretBox): IdempotencyOutcome {
   if (row.fingerprint !== key.fingerprint) return { kind: 'conflict' };
   return {
     kind: 'replayed',
-    response: { statusCode: Number(row.status_code), headers: JSON.parse(row.headers) as Record<string, string>, body: row.body },
+    response: { statusCode: Number(row.status_code), headers: JSON.parse(row.headers) as Record<string, string>, body: box.open(row.body, RESPONSE_PURPOSE) },
   };
 }
 
@@ -133,7 +142,7 @@ export async function runIdempotent<P>(
   // Bounded: a concurrent first request either commits (we replay) or rolls back (we run).
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await findLive(deps.db, key, deps.clock.now());
-    if (existing) return decide(existing, key);
+    if (existing) return decide(existing, key, deps.box);
     let failure: RenderedFailure | null = null;
     try {
       const value = await prepareOnce();
@@ -146,7 +155,7 @@ export async function runIdempotent<P>(
           .values({ ...keyColumns(key), status_code: 0, headers: '{}', body: '', created_at: now, expires_at: now + deps.retentionMs })
           .execute();
         const result = await work(trx, value);
-        await storeResponse(trx, key, result);
+        await storeResponse(trx, key, result, deps.box);
         return result;
       });
       return { kind: 'fresh', response: response };
@@ -164,10 +173,10 @@ function keyColumns(key: IdempotencyKey) {
   return { scope: key.scope, route: key.route, key: key.key, fingerprint: key.fingerprint };
 }
 
-async function storeResponse(trx: Transaction<DB>, key: IdempotencyKey, response: WireResponse): Promise<void> {
+async function storeResponse(trx: Transaction<DB>, key: IdempotencyKey, response: WireResponse, box: SecretBox): Promise<void> {
   await trx
     .updateTable('idempotency_keys')
-    .set({ status_code: response.statusCode, headers: JSON.stringify(response.headers), body: response.body })
+    .set({ status_code: response.statusCode, headers: JSON.stringify(response.headers), body: box.seal(response.body, RESPONSE_PURPOSE) })
     .where('scope', '=', key.scope)
     .where('route', '=', key.route)
     .where('key', '=', key.key)
@@ -184,7 +193,7 @@ async function storeFailure(deps: IdempotencyDeps, key: IdempotencyKey, response
         ...keyColumns(key),
         status_code: response.statusCode,
         headers: JSON.stringify(response.headers),
-        body: response.body,
+        body: deps.box.seal(response.body, RESPONSE_PURPOSE),
         created_at: now,
         expires_at: now + deps.retentionMs,
       })

@@ -149,7 +149,13 @@ for (const kind of STORES) {
     });
 
     test('secrets are never stored in plain text', async () => {
-      const { secret, appkey } = (await c.call('/v1/app/add', { appname: 'Vault', apptype_id: typeId }, as(alice))).json.result;
+      // Sent with an Idempotency-Key: the stored answer (which carries the secret, for byte-exact replays) is sealed.
+      const headers = { 'idempotency-key': 'vault-1' };
+      const first = await c.call('/v1/app/add', { appname: 'Vault', apptype_id: typeId }, { ...as(alice), headers });
+      const replay = await c.call('/v1/app/add', { appname: 'Vault', apptype_id: typeId }, { ...as(alice), headers });
+      assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+      assert.equal(replay.text, first.text);
+      const { secret, appkey } = first.json.result;
       const rows = await c.server.services.db.selectFrom('apps').selectAll().execute();
       const dump = JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
       assert.ok(dump.includes(appkey));
