@@ -16,6 +16,10 @@ export async function ensureAccount(
 ): Promise<Account> {
   const sub = input.sub ?? 'balance';
   if (!input.owner.kind || input.owner.id === '' || sub === '') throw new Error('account owner kind, id and sub must be non-empty');
+  // Most calls find the account already there (every charge, every payment): one read, and a write only when it is
+  // missing. The insert tolerates a concurrent creator (on conflict do nothing), then the row is read again.
+  const existing = await findAccount(db, input.owner, input.assetId, sub);
+  if (existing) return existing;
   await db
     .insertInto('ledger_accounts')
     .values({
