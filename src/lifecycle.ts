@@ -1,8 +1,9 @@
 // Start-up and shutdown of a Plaza server process, as functions tests can call in-process:
 // open the store → migrate → ensure the configured admin → build the server → start the sealer, the
-// idempotency-key purge and the expired-credential purge → listen. `close()` reverses it: stop the purges, stop
-// accepting and drain in-flight requests (bounded by shutdownGraceMs), stop the sealer (it seals once more), wait for
-// a running purge, close the store.
+// idempotency-key purge, the expired-credential purge and the webhook worker → listen. `close()` reverses it: stop the
+// purges, stop accepting and drain in-flight requests (bounded by shutdownGraceMs), stop the sealer (it seals once
+// more), stop the webhook worker (waiting for its batch, at most one request timeout), wait for a running purge, close
+// the store.
 import type { FastifyBaseLogger } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { adminApi } from './admin/plugin.js';
@@ -11,6 +12,7 @@ import type { Config } from './config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createSecretBox } from './core/crypto/secretbox.js';
 import { ensureAdminDeveloper } from './core/identity/developers.js';
+import { startWebhookWorker } from './core/events/webhooks.js';
 import { purgeSpentEmailTokens } from './core/identity/emailTokens.js';
 import { purgeExpiredUserSessions } from './core/identity/sessions.js';
 import { purgeExpiredUserTokens } from './core/identity/userTokens.js';
@@ -107,6 +109,7 @@ export async function startPlaza(config: Config, options: StartOptions = {}): Pr
   }
   const { app, services } = server;
   const sealer = startSealer({ database, box: services.box, clock, intervalMs: config.blockIntervalMs, logger: app.log });
+  const webhooks = startWebhookWorker({ db: database.db, box: services.box, clock, logger: app.log });
   const purge = setInterval(
     () => void purgeExpiredKeys(services.idempotency).catch((err: unknown) => app.log.warn({ err }, 'idempotency key purge failed')),
     Math.min(PURGE_INTERVAL_MS, config.idempotencyRetentionMs),
@@ -136,6 +139,7 @@ export async function startPlaza(config: Config, options: StartOptions = {}): Pr
         await withTimeout(closed, 1000);
       }
       await sealer.stop();
+      await webhooks.stop();
       await credentialPurge;
       await database.close();
     })();

@@ -1,5 +1,6 @@
 // The admin API's error catalogue: every refusal once, with its stable code and HTTP status. Handlers throw
 // `adminError(code, message)`; the plugin renders `{"error":{"code","message"}}`. Ledger refusals map onto it here.
+import { WebhookError } from '../core/events/webhookStore.js';
 import { AppControlsError } from '../core/identity/appControls.js';
 import { IdentityError, type IdentityErrorCode } from '../core/identity/errors.js';
 import { LedgerError, type LedgerErrorCode } from '../core/ledger/types.js';
@@ -67,6 +68,7 @@ export function asAdminError(err: unknown): AdminError | null {
   if (err instanceof LedgerError) return new AdminError(LEDGER_CODES[err.code] ?? 'invalid_state', err.message);
   if (err instanceof IdentityError) return new AdminError(identityCode(err.code), err.message);
   if (err instanceof AppControlsError) return new AdminError('invalid_request', err.message);
+  if (err instanceof WebhookError) return new AdminError(err.code, err.message);
   return null;
 }
 

@@ -16,6 +16,7 @@ import { CONTENT_ROUTES } from './contentRoutes.js';
 import { adminError } from './errors.js';
 import { OPERATOR_ROUTES } from './operatorRoutes.js';
 import { USER_ROUTES } from './userRoutes.js';
+import { WEBHOOK_ROUTES } from './webhookRoutes.js';
 import { defineRoute, type AdminRoute } from './route.js';
 import type { ObjectSchema, Schema } from './schema.js';
 import {
@@ -391,4 +392,4 @@ const audit: AdminRoute[] = [
   }),
 ];
 
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...USER_ROUTES, ...audit];
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...USER_ROUTES, ...WEBHOOK_ROUTES, ...audit];

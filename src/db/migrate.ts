@@ -13,6 +13,8 @@ import * as m0003 from './migrations/0003_content.js';
 import * as m0004 from './migrations/0004_content_history.js';
 import * as m0005 from './migrations/0005_users.js';
 import * as m0006 from './migrations/0006_oidc.js';
+import * as m0007 from './migrations/0007_billing.js';
+import * as m0008 from './migrations/0008_webhooks.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -31,6 +33,8 @@ const MIGRATIONS: Record<string, PlazaMigration> = {
   '0004_content_history': m0004,
   '0005_users': m0005,
   '0006_oidc': m0006,
+  '0007_billing': m0007,
+  '0008_webhooks': m0008,
 };
 
 /** Every migration, in the order they apply. */

@@ -319,6 +319,70 @@ export interface ContentHistoryTable {
   created_at: Int8;
 }
 
+/** A domain event, written in the same transaction as the change it reports (core/events/outbox.ts). */
+export interface EventsOutboxTable {
+  /** `evt_` + 24 hex characters. */
+  id: string;
+  app_id: Int8;
+  type: string;
+  /** Canonical JSON object. */
+  payload: string;
+  created_at: Int8;
+}
+
+/** An app's webhook URL (core/events/webhooks.ts). */
+export interface WebhookEndpointsTable {
+  id: Serial;
+  app_id: Int8;
+  url: string;
+  /** JSON array of event types, or null for every type. */
+  event_types: string | null;
+  /** The signing secret sealed with the secret box, purpose `webhook.secret`. */
+  secret_enc: string;
+  status: 'active' | 'disabled';
+  created_at: Int8;
+  disabled_at: Int8 | null;
+}
+
+/** One event to one endpoint; advanced by conditional updates (pending → succeeded | failed). */
+export interface WebhookDeliveriesTable {
+  id: Serial;
+  endpoint_id: Int8;
+  event_id: string;
+  status: 'pending' | 'succeeded' | 'failed';
+  attempts: Int8;
+  /** When a worker may next claim it; a claim moves it forward by the lease. */
+  next_attempt_at: Int8;
+  /** A failed attempt at or after this time gives up (creation or resend + the retry window). */
+  retry_until: Int8;
+  last_status_code: Int8 | null;
+  last_error: string | null;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+/** Every POST a worker made, appended, never edited. */
+export interface WebhookAttemptsTable {
+  id: Serial;
+  delivery_id: Int8;
+  at: Int8;
+  status_code: Int8 | null;
+  error: string | null;
+  duration_ms: Int8;
+}
+
+/** One daily check-in (modules/billing): UNIQUE (user_id, day) is the once-a-day rule. */
+export interface BillingCheckinsTable {
+  id: Serial;
+  user_id: Int8;
+  /** `YYYY-MM-DD` in the configured check-in time zone. */
+  day: string;
+  app_id: Int8;
+  reward_minor: Int8;
+  txid: string | null;
+  created_at: Int8;
+}
+
 export interface DB {
   settings: SettingsTable;
   developer_roles: DeveloperRolesTable;
@@ -338,10 +402,15 @@ export interface DB {
   content: ContentTable;
   content_purchases: ContentPurchasesTable;
   content_history: ContentHistoryTable;
+  billing_checkins: BillingCheckinsTable;
   user_sessions: UserSessionsTable;
   pairwise_uids: PairwiseUidsTable;
   app_grants: AppGrantsTable;
   user_tokens: UserTokensTable;
   email_tokens: EmailTokensTable;
   sandbox_mail: SandboxMailTable;
+  events_outbox: EventsOutboxTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

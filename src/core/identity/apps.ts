@@ -257,7 +257,7 @@ export async function listAppsAs(db: Db, actor: Developer, userId: number | unde
 }
 
 /** A live app `actor` may manage: `app_not_found`, then `forbidden` (not the owner and not an admin). */
-async function ownedLiveApp(db: Db, actor: Developer, appId: number): Promise<StoredApp> {
+export async function ownedLiveApp(db: Db, actor: Developer, appId: number): Promise<StoredApp> {
   const app = await getApp(db, appId);
   if (!app || app.status !== 'live') throw new IdentityError('app_not_found');
   if (app.developerId !== actor.id && !actor.isAdmin) throw new IdentityError('forbidden', 'not your app');
