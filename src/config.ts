@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { parseDecimal } from './core/money.js';
 import { cidrProblem } from './http/ipFilter.js';
 import { defaultOidcSettings, type OidcSettings } from './oidc/constants.js';
 
@@ -35,6 +36,20 @@ export interface UlordSettings {
   requireSecretForDeveloperWallet: boolean;
   payPasswordMaxFailures: number;
   payPasswordLockSeconds: number;
+}
+
+/** The Kamiya dialect's billing settings (spec/kamiya.md §7), read from the `kamiya` section of PLAZA_CONFIG_FILE. */
+export interface KamiyaSettings {
+  /** NC credit issued by one daily check-in, decimal with at most 2 places (>= 0). */
+  checkinReward: string;
+  /** IANA time zone whose calendar day bounds a check-in. */
+  checkinTimeZone: string;
+  /** Platform fee on every charged part, in basis points (0..10000), rounded down. */
+  platformFeeBps: number;
+  /** Largest `credit` one charge or forceCharge may ask for, decimal (0 < max <= 1 000 000 000 000). */
+  maxCreditPerCall: string;
+  /** Whether a user must have verified their email to count as "active". */
+  requireEmailVerification: boolean;
 }
 
 /** The Pi dialect's settings (spec/pi.md). */
@@ -73,6 +88,7 @@ export interface Config {
   /** Lifetimes of the OpenID Connect provider's artefacts. */
   oidc: OidcSettings;
   pi: PiSettings;
+  kamiya: KamiyaSettings;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +124,16 @@ export function defaultUlordSettings(): UlordSettings {
     requireSecretForDeveloperWallet: true,
     payPasswordMaxFailures: 5,
     payPasswordLockSeconds: 900,
+  };
+}
+
+export function defaultKamiyaSettings(): KamiyaSettings {
+  return {
+    checkinReward: '10.00',
+    checkinTimeZone: 'Asia/Shanghai',
+    platformFeeBps: 0,
+    maxCreditPerCall: '1000000000000',
+    requireEmailVerification: true,
   };
 }
 
@@ -256,6 +282,26 @@ function operatorControls(patch: unknown): OperatorControls {
   return controls;
 }
 
+/** The `kamiya` section, checked: amounts exact at 2 places, fee a whole number of basis points, a real time zone. */
+function kamiyaSettings(patch: unknown): KamiyaSettings {
+  const k = overlay('kamiya', defaultKamiyaSettings(), patch);
+  const reward = parseDecimal(k.checkinReward, 2);
+  if (typeof reward !== 'bigint' || reward < 0n) throw new ConfigError('PLAZA_CONFIG_FILE', '"kamiya.checkinReward" must be a decimal >= 0 with at most 2 places');
+  const max = parseDecimal(k.maxCreditPerCall, 2);
+  if (typeof max !== 'bigint' || max <= 0n || max > 100_000_000_000_000n) {
+    throw new ConfigError('PLAZA_CONFIG_FILE', '"kamiya.maxCreditPerCall" must be a decimal in (0, 1000000000000] with at most 2 places');
+  }
+  if (!Number.isInteger(k.platformFeeBps) || k.platformFeeBps < 0 || k.platformFeeBps > 10_000) {
+    throw new ConfigError('PLAZA_CONFIG_FILE', '"kamiya.platformFeeBps" must be a whole number 0..10000');
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: k.checkinTimeZone });
+  } catch {
+    throw new ConfigError('PLAZA_CONFIG_FILE', `"kamiya.checkinTimeZone" is not a known IANA time zone: ${JSON.stringify(k.checkinTimeZone)}`);
+  }
+  return k;
+}
+
 const DAY_SECONDS = 86400;
 
 /**
@@ -326,6 +372,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailFrom: mailFrom(env),
     operator: operatorControls(file.operator),
     ulord: overlay('ulord', defaultUlordSettings(), file.ulord),
+    kamiya: kamiyaSettings(file.kamiya),
     oidc: oidcSettings(env),
     pi: { accessTokenTtlSeconds: integer(env, 'PLAZA_PI_ACCESS_TOKEN_TTL_SECONDS', defaultPiSettings().accessTokenTtlSeconds, 60, 30 * DAY_SECONDS) },
   };
@@ -356,6 +403,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     ulord: defaultUlordSettings(),
     oidc: defaultOidcSettings(),
     pi: defaultPiSettings(),
+    kamiya: defaultKamiyaSettings(),
     ...overrides,
   };
 }

@@ -202,7 +202,8 @@ for (const kind of STORES) {
       const r = await http(c.server.baseUrl, 'GET', '/api/session/verifyOpenIDToken');
       assertBody(r, 405, '{"status":405,"message":"Method Not Allowed"}');
       assert.equal(r.headers.get('allow'), 'POST');
-      for (const path of ['/api/billing/refund', '/api/billing/charge', '/api/session/other', `/apps/${A.appkey}/api/billing/detail`]) {
+      // The billing routes exist since the billing module (test/kamiya/billing.test.ts); other paths stay unknown.
+      for (const path of ['/api/billing/refund', '/api/billing/chargeX', '/api/session/other', `/apps/${A.appkey}/api/billing/details`]) {
         assertBody(await http(c.server.baseUrl, 'POST', path, { body: {} }), 404, '{"status":404,"message":"Not Found"}');
       }
     });

@@ -43,8 +43,8 @@ export interface KamiyaContext<I> {
 export interface KamiyaRoute<I = unknown> {
   /** Without mount prefix or trailing slash, e.g. `/api/session/verifyOpenIDToken`. */
   path: string;
-  /** The endpoint's fields besides `appId` and `secret` (§3.4); null → 400 `Bad Request`. */
-  parse(body: JsonObject): I | null;
+  /** The endpoint's fields besides `appId` and `secret` (§3.4); null → 400 `Bad Request`. `services` gives the limits. */
+  parse(body: JsonObject, services: Services): I | null;
   handler(ctx: KamiyaContext<I>): Promise<WireResponse>;
 }
 
@@ -72,13 +72,13 @@ function nonEmptyString(v: unknown): v is string {
 }
 
 /** Step 3: the body with valid `appId`, `secret` and endpoint fields, or null (400). */
-function readRequest<I>(route: KamiyaRoute<I>, request: FastifyRequest): { body: JsonObject; appId: string; secret: string; input: I } | null {
+function readRequest<I>(route: KamiyaRoute<I>, request: FastifyRequest, services: Services): { body: JsonObject; appId: string; secret: string; input: I } | null {
   if (!contentTypeAccepted(request)) return null;
   const parsed = parseJsonObject(rawBody(request));
   if (!parsed.ok) return null;
   const { appId, secret } = parsed.value;
   if (!nonEmptyString(appId) || !nonEmptyString(secret)) return null;
-  const input = route.parse(parsed.value);
+  const input = route.parse(parsed.value, services);
   return input === null ? null : { body: parsed.value, appId, secret, input };
 }
 
@@ -110,7 +110,7 @@ export async function handle(route: KamiyaRoute, request: FastifyRequest, servic
 
 async function handleChecked(route: KamiyaRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
   if (rawBody(request).length > KAMIYA_BODY_LIMIT_BYTES) return kamiyaError('payload_too_large');
-  const req = readRequest(route, request);
+  const req = readRequest(route, request, services);
   if (req === null) return kamiyaError('bad_request');
   const app = await authenticateApp(request, req.appId, req.secret, services);
   if (app === null) return kamiyaError('unauthorized');

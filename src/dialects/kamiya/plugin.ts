@@ -1,10 +1,11 @@
 // The Kamiya dialect as a server plugin: owns `/api/session` and `/api/billing` (and both under
-// `/apps/<appkey>`), renders every failure there in Kamiya's `{status, message}` envelope, and serves the hosted
+// `/apps/<appkey>`), ensures the billing asset at start-up, renders every failure there in Kamiya's `{status, message}` envelope, and serves the hosted
 // login page `/openIDAppLogin.html`.
 import type { FastifyInstance } from 'fastify';
 import type { DialectPlugin, TransportFailure } from '../../http/dialect.js';
 import type { WireResponse } from '../../http/idempotency.js';
 import { sendWire } from '../../http/reply.js';
+import { ensureBilling } from '../../modules/billing/accounts.js';
 import type { Services } from '../../services.js';
 import { kamiyaError } from './errors.js';
 import { registerLoginPage } from './loginPage.js';
@@ -44,9 +45,15 @@ function register(app: FastifyInstance, services: Services): void {
   registerLoginPage(app, services);
 }
 
+/** The CREDIT asset and the platform fee accounts exist before the first billing call. */
+async function init(services: Services): Promise<void> {
+  await ensureBilling(services.db, services.clock);
+}
+
 export const kamiyaDialect: DialectPlugin = {
   name: 'kamiya',
   prefixes: ['/api/session', '/api/billing'],
+  init,
   register,
   renderTransportFailure,
 };
