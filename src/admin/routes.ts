@@ -4,13 +4,15 @@ import type { Kysely } from 'kysely';
 import { listAudit } from '../core/events/audit.js';
 import { rotateAppSecretAs } from '../core/identity/apps.js';
 import { identityDeps } from './deps.js';
-import { getAccount, listAccounts, setAccountFrozen } from '../core/ledger/accounts.js';
+import { ensureAccount, getAccount, listAccounts, setAccountFrozen } from '../core/ledger/accounts.js';
 import { ensureAsset, getAsset, getAssetBySymbol, listAssets } from '../core/ledger/assets.js';
 import { getBlock, listBlocks, merkleProof } from '../core/ledger/blocks.js';
 import { getTransfer, issue, listTransfers } from '../core/ledger/transfers.js';
 import type { Asset } from '../core/ledger/types.js';
 import type { DB } from '../db/schema.js';
-import { JsonNumber } from '../http/body.js';
+import { JsonNumber, type JsonObject } from '../http/body.js';
+import type { Clock } from '../core/clock.js';
+import type { Db } from '../core/ledger/rows.js';
 import { parseAmount } from './amounts.js';
 import { CONTENT_ROUTES } from './contentRoutes.js';
 import { adminError } from './errors.js';
@@ -80,6 +82,21 @@ async function accountOr404(db: Kysely<DB>, id: number) {
   return account;
 }
 
+/**
+ * The account an issue credits: `account_id`, or the account of `owner_kind`/`owner_id` (sub `sub`, default
+ * `balance`) in the asset, opened when missing — so an operator can top up a user who has never been billed.
+ */
+async function issueTarget(trx: Db, body: JsonObject, asset: Asset, clock: Clock) {
+  const byId = body.account_id !== undefined;
+  const byOwner = body.owner_kind !== undefined || body.owner_id !== undefined;
+  if (byId === byOwner) throw adminError('invalid_request', 'name the account either by account_id or by owner_kind and owner_id');
+  if (byId) return accountOr404(trx, Number((body.account_id as JsonNumber).text));
+  if (typeof body.owner_kind !== 'string' || typeof body.owner_id !== 'string') {
+    throw adminError('invalid_request', 'owner_kind and owner_id go together');
+  }
+  return ensureAccount(trx, { owner: { kind: body.owner_kind, id: body.owner_id }, assetId: asset.id, sub: (body.sub as string | undefined) ?? 'balance' }, clock);
+}
+
 const assets: AdminRoute[] = [
   defineRoute({
     method: 'POST',
@@ -132,11 +149,14 @@ const assets: AdminRoute[] = [
     body: {
       type: 'object',
       properties: {
-        account_id: { type: 'integer', minimum: 1 },
+        account_id: { type: 'integer', minimum: 1, description: 'The account to credit; or name its owner instead.' },
+        owner_kind: { type: 'string', minLength: 1, maxLength: 32, description: 'With owner_id: the owner of the account (created when missing), e.g. `user`.', example: 'user' },
+        owner_id: { type: 'string', minLength: 1, maxLength: 64, description: 'The owner id, e.g. a user uid.', example: '10989' },
+        sub: { type: 'string', minLength: 1, maxLength: 32, description: 'Sub-balance with owner_kind/owner_id (default `balance`), e.g. `credit`.', example: 'credit' },
         amount: { type: ['string', 'number'], description: 'Decimal in asset units, at most `precision` decimals.', example: '12.5' },
         memo: { type: 'string', maxLength: 256 },
       },
-      required: ['account_id', 'amount'],
+      required: ['amount'],
       additionalProperties: false,
     },
     status: 201,
@@ -146,7 +166,7 @@ const assets: AdminRoute[] = [
       const asset = await assetBySymbol(db, params.symbol as string);
       const amountText = body.amount instanceof JsonNumber ? body.amount.text : (body.amount as string);
       const amount = parseAmount(amountText, asset.precision);
-      const account = await accountOr404(db, Number((body.account_id as JsonNumber).text));
+      const account = await issueTarget(trx(), body, asset, services.clock);
       const transfer = await issue(
         trx(),
         { assetId: asset.id, toAccountId: account.id, amount, kind: 'admin.issue', memo: (body.memo as string | undefined) ?? '' },
