@@ -13,8 +13,8 @@ import type { DB } from '../../db/schema.js';
 import { flag, toBool, toNum } from '../../db/values.js';
 import { passwordsOf, type Db, type IdentityDeps } from './deps.js';
 import { isUniqueViolation, violationDetail } from '../../db/errors.js';
+import { insertEndUser } from './endUsers.js';
 import { IdentityError } from './errors.js';
-import { allocateUid } from './uid.js';
 
 export type UserRole = 'Normal' | 'Administrator';
 
@@ -70,10 +70,13 @@ async function emailTaken(db: Db, emailLower: string, exceptId?: number): Promis
   return (await q.executeTakeFirst()) !== undefined;
 }
 
+/** The refusal a lost race on the username or email unique index maps to. */
+function duplicateUser(err: unknown): IdentityError {
+  return new IdentityError(/email/.test(violationDetail(err)) ? 'email_taken' : 'username_taken');
+}
+
 function mapUniqueViolation(err: unknown): never {
-  if (isUniqueViolation(err)) {
-    throw new IdentityError(/email/.test(violationDetail(err)) ? 'email_taken' : 'username_taken');
-  }
+  if (isUniqueViolation(err)) throw duplicateUser(err);
   throw err;
 }
 
@@ -91,34 +94,22 @@ export async function registerUser(
   const emailLower = input.email === null ? null : input.email.toLowerCase();
   if (await globalUsers(trx).where('username_lower', '=', usernameLower).executeTakeFirst()) throw new IdentityError('username_taken');
   if (emailLower !== null && (await emailTaken(trx, emailLower))) throw new IdentityError('email_taken');
-  const uid = await allocateUid(trx, 'user', deps.clock);
-  let id: number;
-  try {
-    const row = await trx
-      .insertInto('end_users')
-      .values({
-        uid,
-        app_id: null,
-        username: input.username,
-        username_lower: usernameLower,
-        email: input.email,
-        email_lower: emailLower,
-        password_hash: input.passwordHash,
-        role: 'Normal',
-        email_verified: 0,
-        pay_password_hash: null,
-        pay_failures: 0,
-        pay_locked_until: null,
-        disabled: 0,
-        created_at: deps.clock.now(),
-        updated_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    id = toNum(row.id);
-  } catch (err) {
-    mapUniqueViolation(err);
-  }
+  const id = await insertEndUser(
+    trx,
+    {
+      app_id: null,
+      username: input.username,
+      username_lower: usernameLower,
+      email: input.email,
+      email_lower: emailLower,
+      password_hash: input.passwordHash,
+      role: 'Normal',
+      email_verified: 0,
+      pay_password_hash: null,
+    },
+    duplicateUser,
+    deps.clock,
+  );
   return (await getUser(trx, id))!;
 }
 

@@ -18,10 +18,9 @@ import { LedgerError, type Account } from '../ledger/types.js';
 import { parseDecimal } from '../money.js';
 import type { App } from './apps.js';
 import { WALLET_PRECISION, type Db, type IdentityDeps } from './deps.js';
-import { isUniqueViolation } from '../../db/errors.js';
+import { insertEndUser } from './endUsers.js';
 import { IdentityError } from './errors.js';
 import { checkUserPayPassword, confirmUserPayPassword, type PayPasswordRefusals, type UserPayPasswordCheck } from './payPasswords.js';
-import { allocateUid } from './uid.js';
 import { openWallet } from './wallet.js';
 
 export interface WalletUser {
@@ -83,31 +82,13 @@ export async function createWalletUser(
   const lower = input.username.toLowerCase();
   const taken = await trx.selectFrom('end_users').select('id').where('app_id', '=', input.app.id).where('username_lower', '=', lower).executeTakeFirst();
   if (taken) throw new IdentityError('wallet_user_exists');
-  const uid = await allocateUid(trx, 'user', deps.clock);
-  let id: number;
-  try {
-    const row = await trx
-      .insertInto('end_users')
-      .values({
-        uid,
-        app_id: input.app.id,
-        username: input.username,
-        username_lower: lower,
-        pay_password_hash: input.payPasswordHash,
-        pay_failures: 0,
-        pay_locked_until: null,
-        disabled: 0,
-        created_at: deps.clock.now(),
-        updated_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    id = toNum(row.id);
-  } catch (err) {
-    // A concurrent createwallet of the same name won the race for the unique index.
-    if (isUniqueViolation(err)) throw new IdentityError('wallet_user_exists');
-    throw err;
-  }
+  // A concurrent createwallet of the same name may win the race for the unique index: the same refusal.
+  const id = await insertEndUser(
+    trx,
+    { app_id: input.app.id, username: input.username, username_lower: lower, pay_password_hash: input.payPasswordHash },
+    () => new IdentityError('wallet_user_exists'),
+    deps.clock,
+  );
   const user = toWalletUser((await getRow(trx, id))!);
   const account = await openWallet(trx, walletOwner(user), deps);
   await grantWallet(trx, account, input.app, deps);
