@@ -3,7 +3,7 @@
 // 0001_foundation are the last guard. Accounts are always updated in ascending id order so two transactions
 // touching the same pair lock them in the same order (no deadlock on PostgreSQL). Without an idempotency key the
 // checks ride inside those UPDATEs and the row is inserted after them (unkeyedTransfer: begin, 2 updates, 1 insert).
-import { CompiledQuery, sql, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder, type Transaction, type Updateable } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { DB } from '../../db/schema.js';
 import { toBool, toNum, toNumOrNull } from '../../db/values.js';
@@ -349,18 +349,26 @@ async function explainNotPending(trx: Transaction<DB>, transferId: string): Prom
   throw new LedgerError('invalid_state', `transfer ${transferId} is ${row.status}, not pending`);
 }
 
-/** Completes a hold: the status moves pending → posted by a conditional update, so only one caller ever wins. */
-export async function postPending(trx: Transaction<DB>, transferId: string, clock: Clock): Promise<Transfer> {
-  requireTransaction(trx, 'postPending()');
+/**
+ * Moves a hold out of `pending` (to what `settled` sets) by a conditional update, so of two racing callers only one
+ * ever wins; the other, like an unknown or already settled transfer, gets `explainNotPending`'s refusal.
+ */
+async function settlePending(trx: Transaction<DB>, transferId: string, settled: Updateable<DB['ledger_transfers']>): Promise<Transfer> {
   const row = await trx
     .updateTable('ledger_transfers')
-    .set({ status: 'posted', posted_at: clock.now(), block_number: openBlockExpr(trx) as never })
+    .set(settled)
     .where(idColumn(transferId), '=', transferId)
     .where('status', '=', 'pending')
     .returningAll()
     .executeTakeFirst();
   if (!row) return explainNotPending(trx, transferId);
-  const t = transferFromRow(row);
+  return transferFromRow(row);
+}
+
+/** Completes a hold: the status moves pending → posted by a conditional update, so only one caller ever wins. */
+export async function postPending(trx: Transaction<DB>, transferId: string, clock: Clock): Promise<Transfer> {
+  requireTransaction(trx, 'postPending()');
+  const t = await settlePending(trx, transferId, { status: 'posted', posted_at: clock.now(), block_number: openBlockExpr(trx) as never });
   const a = t.amount;
   const sides = [
     { id: t.debitAccountId, set: sql`pending_out = pending_out - ${a}, balance = balance - ${a}`, guard: sql`balance >= ${INT8_MIN + a}` },
@@ -380,15 +388,7 @@ export async function postPending(trx: Transaction<DB>, transferId: string, cloc
 /** Releases a hold: pending → voided; frozen accounts may still be released. */
 export async function voidPending(trx: Transaction<DB>, transferId: string, clock: Clock): Promise<Transfer> {
   requireTransaction(trx, 'voidPending()');
-  const row = await trx
-    .updateTable('ledger_transfers')
-    .set({ status: 'voided', voided_at: clock.now() })
-    .where(idColumn(transferId), '=', transferId)
-    .where('status', '=', 'pending')
-    .returningAll()
-    .executeTakeFirst();
-  if (!row) return explainNotPending(trx, transferId);
-  const t = transferFromRow(row);
+  const t = await settlePending(trx, transferId, { status: 'voided', voided_at: clock.now() });
   const sides = [
     { id: t.debitAccountId, set: sql`pending_out = pending_out - ${t.amount}` },
     { id: t.creditAccountId, set: sql`pending_in = pending_in - ${t.amount}` },
