@@ -16,6 +16,7 @@ import { safeEqual, sha256Hex } from '../../core/crypto/tokens.js';
 import type { DB } from '../../db/schema.js';
 import { appServable, namedAppkey } from '../../http/appGate.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../../http/body.js';
+import { guarded } from '../../http/guarded.js';
 import {
   answerOf,
   fingerprintOf,
@@ -100,12 +101,8 @@ function renderThrown(err: unknown, request: FastifyRequest): RenderedFailure {
 }
 
 /** Steps 2 (body size) to the end. */
-export async function handle(route: KamiyaRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
-  try {
-    return await handleChecked(route, request, services);
-  } catch (err) {
-    return renderThrown(err, request).response;
-  }
+export function handle(route: KamiyaRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
+  return guarded(() => handleChecked(route, request, services), (err) => renderThrown(err, request));
 }
 
 async function handleChecked(route: KamiyaRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {

@@ -8,6 +8,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../core/identity/deps.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../../http/body.js';
+import { guarded } from '../../http/guarded.js';
 import {
   answerOf,
   fingerprintOf,
@@ -103,12 +104,8 @@ function renderThrown(err: unknown, request: FastifyRequest): RenderedFailure {
 }
 
 /** Steps 3–10. */
-export async function handle(route: PiRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
-  try {
-    return await handleChecked(route, request, services);
-  } catch (err) {
-    return renderThrown(err, request).response;
-  }
+export function handle(route: PiRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
+  return guarded(() => handleChecked(route, request, services), (err) => renderThrown(err, request));
 }
 
 async function handleChecked(route: PiRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {

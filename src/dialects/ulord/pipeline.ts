@@ -15,6 +15,7 @@ import { IdentityError } from '../../core/identity/errors.js';
 import { LedgerError } from '../../core/ledger/types.js';
 import { safeEqual, sha256Hex } from '../../core/crypto/tokens.js';
 import { parseJsonObject, rawBody, type JsonObject } from '../../http/body.js';
+import { guarded } from '../../http/guarded.js';
 import {
   answerOf,
   fingerprintOf,
@@ -109,12 +110,8 @@ function renderThrown(err: unknown, request: FastifyRequest, route: UlordRoute):
 }
 
 /** Steps 4–10. */
-export async function handle(route: UlordRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
-  try {
-    return await handleChecked(route, request, services);
-  } catch (err) {
-    return renderThrown(err, request, route).response;
-  }
+export function handle(route: UlordRoute, request: FastifyRequest, services: Services): Promise<WireResponse> {
+  return guarded(() => handleChecked(route, request, services), (err) => renderThrown(err, request, route));
 }
 
 /** A live app, or the answer that refuses the request (step 5 of the external order). */
