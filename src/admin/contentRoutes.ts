@@ -4,10 +4,8 @@
 import { formatAmount } from './amounts.js';
 import { adminError } from './errors.js';
 import { defineRoute, type AdminRoute } from './route.js';
-import type { ObjectSchema } from './schema.js';
+import { idParam, type ObjectSchema } from './schema.js';
 import { getContent, PRICE_PRECISION, setContentEnabled, type ContentView } from '../modules/content/service.js';
-
-const idParam: ObjectSchema = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] };
 
 const historyEntrySchema: ObjectSchema = {
   type: 'object',

@@ -14,7 +14,7 @@ import {
 } from '../http/controls.js';
 import { adminError } from './errors.js';
 import { defineRoute, type AdminRoute } from './route.js';
-import type { ObjectSchema, Schema } from './schema.js';
+import { idParam, type ObjectSchema, type Schema } from './schema.js';
 
 /** Wire name → OperatorControls field. */
 const WIRE_FIELDS = {
@@ -130,8 +130,6 @@ function appPatchOf(body: Record<string, unknown>): AppControlsPatch {
   if (body.settings !== undefined) patch.settings = body.settings as AppControlsPatch['settings'];
   return patch;
 }
-
-const idParam: ObjectSchema = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] };
 
 export const OPERATOR_ROUTES: readonly AdminRoute[] = [
   defineRoute({

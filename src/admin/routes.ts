@@ -20,7 +20,7 @@ import { OPERATOR_ROUTES } from './operatorRoutes.js';
 import { USER_ROUTES } from './userRoutes.js';
 import { WEBHOOK_ROUTES } from './webhookRoutes.js';
 import { defineRoute, type AdminRoute } from './route.js';
-import type { ObjectSchema, Schema } from './schema.js';
+import { idParam, pathParams, type ObjectSchema, type Schema } from './schema.js';
 import {
   accountSchema,
   accountView,
@@ -43,11 +43,6 @@ const page: Record<string, Schema> = {
   limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE, description: `Page size, default ${DEFAULT_PAGE}.` },
 };
 
-function params(properties: Record<string, Schema>): ObjectSchema {
-  return { type: 'object', properties, required: Object.keys(properties) };
-}
-
-const idParam = params({ id: { type: 'integer', minimum: 1 } });
 const symbolPattern = '^[A-Z][A-Z0-9]{1,11}$';
 
 function pageOf(query: Record<string, unknown>): { after: number; limit: number } {
@@ -145,7 +140,7 @@ const assets: AdminRoute[] = [
     summary: 'Issue new units of an asset into an account',
     tag: 'assets',
     access: 'admin',
-    params: params({ symbol: { type: 'string', pattern: symbolPattern } }),
+    params: pathParams({ symbol: { type: 'string', pattern: symbolPattern } }),
     body: {
       type: 'object',
       properties: {
@@ -276,7 +271,7 @@ const transfers: AdminRoute[] = [
     summary: 'Get a transfer by id or txid',
     tag: 'transfers',
     access: 'admin',
-    params: params({ idOrTxid: { type: 'string', pattern: '^[0-9a-f]{32}$|^[0-9a-f]{64}$' } }),
+    params: pathParams({ idOrTxid: { type: 'string', pattern: '^[0-9a-f]{32}$|^[0-9a-f]{64}$' } }),
     status: 200,
     response: transferSchema,
     errors: ['invalid_request', 'not_found'],
@@ -312,7 +307,7 @@ const blocks: AdminRoute[] = [
     summary: "Prove a transfer's inclusion in its block",
     tag: 'blocks',
     access: 'admin',
-    params: params({ txid: { type: 'string', pattern: '^[0-9a-f]{64}$' } }),
+    params: pathParams({ txid: { type: 'string', pattern: '^[0-9a-f]{64}$' } }),
     status: 200,
     response: proofSchema,
     errors: ['invalid_request', 'not_found'],
@@ -329,7 +324,7 @@ const blocks: AdminRoute[] = [
     summary: 'Get a sealed block',
     tag: 'blocks',
     access: 'admin',
-    params: params({ number: { type: 'integer', minimum: 1 } }),
+    params: pathParams({ number: { type: 'integer', minimum: 1 } }),
     status: 200,
     response: blockSchema,
     errors: ['invalid_request', 'not_found'],

@@ -28,6 +28,14 @@ export interface ObjectSchema extends Schema {
   properties: Record<string, Schema>;
 }
 
+/** Path parameters of a route: every one named is required (a path cannot leave one out). */
+export function pathParams(properties: Record<string, Schema>): ObjectSchema {
+  return { type: 'object', properties, required: Object.keys(properties) };
+}
+
+/** The `:id` of a route addressing one row: a positive integer. */
+export const idParam: ObjectSchema = pathParams({ id: { type: 'integer', minimum: 1 } });
+
 function typeOf(value: unknown): SchemaType {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';

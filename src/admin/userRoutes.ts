@@ -8,11 +8,9 @@ import { getUser, listUsers, markEmailVerified, MAX_USER_PAGE, setUserDisabled, 
 import type { Db } from '../core/identity/deps.js';
 import { adminError } from './errors.js';
 import { defineRoute, type AdminRoute } from './route.js';
-import type { ObjectSchema } from './schema.js';
+import { idParam, type ObjectSchema } from './schema.js';
 
 const DEFAULT_PAGE = 50;
-
-const idParam: ObjectSchema = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] };
 
 const userSchema: ObjectSchema = {
   type: 'object',
