@@ -2,59 +2,33 @@
 // must stay — a rotated refresh token of a live family stays, or reuse detection would stop seeing the replay.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { manualClock } from '../../src/core/clock.js';
-import { createSecretBox } from '../../src/core/crypto/secretbox.js';
 import { sha256Hex } from '../../src/core/crypto/tokens.js';
-import { createApp } from '../../src/core/identity/apps.js';
-import type { IdentityDeps } from '../../src/core/identity/deps.js';
-import { hashNewPassword, registerDeveloper } from '../../src/core/identity/developers.js';
 import { consumeEmailToken, createEmailToken, purgeSpentEmailTokens } from '../../src/core/identity/emailTokens.js';
-import { upsertGrant, type Grant } from '../../src/core/identity/grants.js';
-import { ensureBuiltinRoles } from '../../src/core/identity/roles.js';
+import type { Grant } from '../../src/core/identity/grants.js';
 import { authenticateUserSession, createUserSession, purgeExpiredUserSessions, revokeUserSession } from '../../src/core/identity/sessions.js';
 import {
   issueAccessToken,
   issueLoginToken,
   issueRefreshToken,
-  loginTokenKey,
   purgeExpiredUserTokens,
   redeemLoginToken,
   rotateRefreshToken,
 } from '../../src/core/identity/userTokens.js';
-import { registerUser, type User } from '../../src/core/identity/users.js';
-import { ensureAsset } from '../../src/core/ledger/assets.js';
-import { createTestStore, STORES, type TestStore } from '../support/stores.js';
+import { STORES } from '../support/stores.js';
+import { identityStoreFixture } from './fixture.js';
 
 const SECOND = 1000;
 
 for (const kind of STORES) {
   describe(`identity purges [${kind}]`, () => {
-    let store: TestStore;
-    const clock = manualClock(Date.UTC(2026, 0, 1));
-    const deps: IdentityDeps = { clock, box: createSecretBox(Buffer.alloc(32, 9)), wallet: { assetSymbol: 'ULD', developerGrant: '0' } };
-    const key = loginTokenKey(Buffer.alloc(32, 5));
-    const db = () => store.database.db;
-    let developerId: number;
-    let n = 0;
-
-    const newUser = (email: string | null = null): Promise<User> =>
-      db().transaction().execute((trx) => registerUser(trx, { username: `user${++n}`, email, passwordHash: 'unused' }, deps));
-    const newGrant = async (): Promise<Grant> => {
-      const appId = (await db().transaction().execute((trx) => createApp(trx, { developerId, name: `app${++n}` }, deps))).app.id;
-      const user = await newUser();
-      return db().transaction().execute((trx) => upsertGrant(trx, { appId, userId: user.id, kind: 'pi', scopes: ['username'] }, clock));
-    };
+    const f = identityStoreFixture(kind);
+    const { clock, key, db, newUser, newApp, grant } = f;
+    const newGrant = async (): Promise<Grant> => grant(await newApp(), (await newUser()).id);
     const tokenRows = async (...tokens: string[]): Promise<number> =>
       (await db().selectFrom('user_tokens').select('id').where('token_hash', 'in', tokens.map(sha256Hex)).execute()).length;
 
-    before(async () => {
-      store = await createTestStore(kind);
-      await ensureBuiltinRoles(db());
-      await ensureAsset(db(), { symbol: 'ULD', precision: 8 }, clock);
-      const passwordHash = await hashNewPassword('dev-pw', deps);
-      developerId = (await db().transaction().execute((trx) => registerDeveloper(trx, { username: 'owner', passwordHash }, deps))).id;
-    });
-    after(() => store.drop());
+    before(() => f.open());
+    after(() => f.drop());
 
     test('user tokens: expired lone tokens and redeemed login tokens go; live ones stay', async () => {
       const grant = await newGrant();
@@ -97,7 +71,7 @@ for (const kind of STORES) {
     });
 
     test('email tokens: used ones go at once, unused ones at their expiry', async () => {
-      const user = await newUser(`purge${++n}@example.com`);
+      const user = await newUser(`purge${f.next()}@example.com`);
       const verify = await createEmailToken(db(), user.id, 'verify', clock);
       const reset = await createEmailToken(db(), user.id, 'reset', clock);
       const used = await createEmailToken(db(), user.id, 'reset', clock);

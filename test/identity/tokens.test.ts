@@ -3,58 +3,41 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { manualClock } from '../../src/core/clock.js';
-import { createSecretBox } from '../../src/core/crypto/secretbox.js';
 import { sha256Hex } from '../../src/core/crypto/tokens.js';
-import { AppAccessError, appAllowedOrigins, appRedirectUris, isAllowedOrigin, isAllowedRedirectUri, setAppAllowedOrigins, setAppRedirectUris } from '../../src/core/identity/appAccess.js';
+import {
+  AppAccessError,
+  appAllowedOrigins,
+  appRedirectUris,
+  isAllowedOrigin,
+  isAllowedRedirectUri,
+  setAppAllowedOrigins,
+  setAppRedirectUris,
+} from '../../src/core/identity/appAccess.js';
 import { setAppControls } from '../../src/core/identity/appControls.js';
-import { createApp, getApp, removeApp } from '../../src/core/identity/apps.js';
-import type { IdentityDeps } from '../../src/core/identity/deps.js';
-import { hashNewPassword, registerDeveloper } from '../../src/core/identity/developers.js';
+import { getApp, removeApp } from '../../src/core/identity/apps.js';
 import { IdentityError } from '../../src/core/identity/errors.js';
-import { getActiveGrant, listUserGrants, revokeGrant, upsertGrant, type Grant } from '../../src/core/identity/grants.js';
-import { ensureBuiltinRoles } from '../../src/core/identity/roles.js';
+import { getActiveGrant, listUserGrants, revokeGrant, upsertGrant } from '../../src/core/identity/grants.js';
 import {
   authenticateAccessToken,
   issueAccessToken,
   issueLoginToken,
   issueRefreshToken,
-  loginTokenKey,
   redeemLoginToken,
   rotateRefreshToken,
 } from '../../src/core/identity/userTokens.js';
-import { registerUser, setUserDisabled, type User } from '../../src/core/identity/users.js';
-import { ensureAsset } from '../../src/core/ledger/assets.js';
-import { createTestStore, STORES, type TestStore } from '../support/stores.js';
+import { setUserDisabled } from '../../src/core/identity/users.js';
+import { STORES } from '../support/stores.js';
+import { identityStoreFixture } from './fixture.js';
 
 const GRACE_MS = 2000;
 const ROTATE = { graceMs: GRACE_MS, accessTtlSeconds: 600, refreshTtlSeconds: 86400 };
 
 for (const kind of STORES) {
   describe(`grants and user tokens [${kind}]`, () => {
-    let store: TestStore;
-    const clock = manualClock(Date.UTC(2026, 0, 1));
-    const deps: IdentityDeps = { clock, box: createSecretBox(Buffer.alloc(32, 9)), wallet: { assetSymbol: 'ULD', developerGrant: '0' } };
-    const key = loginTokenKey(Buffer.alloc(32, 5));
-    const db = () => store.database.db;
-    let developerId: number;
-    let n = 0;
-
-    const newUser = (): Promise<User> =>
-      db().transaction().execute((trx) => registerUser(trx, { username: `user${++n}`, email: null, passwordHash: 'unused' }, deps));
-    const newApp = async (): Promise<number> =>
-      (await db().transaction().execute((trx) => createApp(trx, { developerId, name: `app${++n}` }, deps))).app.id;
-    const grant = (appId: number, userId: number, kind = 'pi', scopes = ['username']): Promise<Grant> =>
-      db().transaction().execute((trx) => upsertGrant(trx, { appId, userId, kind, scopes }, clock));
-
-    before(async () => {
-      store = await createTestStore(kind);
-      await ensureBuiltinRoles(db());
-      await ensureAsset(db(), { symbol: 'ULD', precision: 8 }, clock);
-      const passwordHash = await hashNewPassword('dev-pw', deps);
-      developerId = (await db().transaction().execute((trx) => registerDeveloper(trx, { username: 'owner', passwordHash }, deps))).id;
-    });
-    after(() => store.drop());
+    const f = identityStoreFixture(kind);
+    const { clock, deps, key, db, newUser, newApp, grant } = f;
+    before(() => f.open());
+    after(() => f.drop());
 
     test('pairwise uid: a UUID v4, stable across revoke and re-grant and across kinds, different per app', async () => {
       const [appA, appB, user] = [await newApp(), await newApp(), await newUser()];
