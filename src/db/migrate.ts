@@ -15,6 +15,9 @@ import * as m0005 from './migrations/0005_users.js';
 import * as m0006 from './migrations/0006_oidc.js';
 import * as m0007 from './migrations/0007_billing.js';
 import * as m0008 from './migrations/0008_webhooks.js';
+import * as m0009 from './migrations/0009_payments.js';
+import * as m0010 from './migrations/0010_pi_gateway.js';
+import * as m0011 from './migrations/0011_liveuser.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -35,6 +38,9 @@ const MIGRATIONS: Record<string, PlazaMigration> = {
   '0006_oidc': m0006,
   '0007_billing': m0007,
   '0008_webhooks': m0008,
+  '0009_payments': m0009,
+  '0010_pi_gateway': m0010,
+  '0011_liveuser': m0011,
 };
 
 /** Every migration, in the order they apply. */

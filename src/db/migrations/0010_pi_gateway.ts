@@ -1,0 +1,5 @@
+// The Pi ledger gateway (/horizon): accepted Stellar envelopes.
+import type { Kysely } from 'kysely';
+import type { MigrationContext } from '../migrate.js';
+
+export async function up(_db: Kysely<unknown>, _ctx: MigrationContext): Promise<void> {}

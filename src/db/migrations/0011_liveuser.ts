@@ -1,0 +1,5 @@
+// liveuser (modules/orders, integrations/wechat): WeChat identities, products, orders, WeChat Pay.
+import type { Kysely } from 'kysely';
+import type { MigrationContext } from '../migrate.js';
+
+export async function up(_db: Kysely<unknown>, _ctx: MigrationContext): Promise<void> {}
