@@ -18,6 +18,7 @@ import * as m0008 from './migrations/0008_webhooks.js';
 import * as m0009 from './migrations/0009_payments.js';
 import * as m0010 from './migrations/0010_pi_gateway.js';
 import * as m0011 from './migrations/0011_liveuser.js';
+import * as m0012 from './migrations/0012_wechat.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, PlazaMigration> = {
   '0009_payments': m0009,
   '0010_pi_gateway': m0010,
   '0011_liveuser': m0011,
+  '0012_wechat': m0012,
 };
 
 /** Every migration, in the order they apply. */
