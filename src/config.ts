@@ -56,6 +56,18 @@ export interface KamiyaSettings {
 export interface PiSettings {
   /** Lifetime of the access tokens the authenticate page issues (§2.2, §8: 24 h). */
   accessTokenTtlSeconds: number;
+  /** Symbol of the payment asset (precision 7), created at first start (§1, §8). */
+  assetSymbol: string;
+  /** T4: a U2A payment not approved this long after creation is cancelled (§4.3). */
+  approvalWindowSeconds: number;
+  /** T8: an approved payment without a transaction this long after approval (U2A) / creation (A2U) is cancelled. */
+  transactionWindowSeconds: number;
+  /** How often the sweeper applies overdue timeouts (they are also applied lazily on every access). */
+  sweepIntervalSeconds: number;
+  /** Lifetime of the hosted wallet page's wallet tokens (§3.17, §8: 10 min). */
+  walletTokenTtlSeconds: number;
+  /** Whether the ledger gateway shows wallet balances to anyone (§3.18). */
+  gatewayPublicBalances: boolean;
 }
 
 export interface Config {
@@ -89,6 +101,10 @@ export interface Config {
   oidc: OidcSettings;
   pi: PiSettings;
   kamiya: KamiyaSettings;
+  /** WeChat integration and sandbox (spec/liveuser.md §8.1, §9), from the `wechat` section of PLAZA_CONFIG_FILE. */
+  wechat: WechatSettings;
+  /** The liveuser dialect's tokens and app selection (spec/liveuser.md §2.1, §7.1), from the `liveuser` section. */
+  liveuser: LiveuserSettings;
 }
 
 export class ConfigError extends Error {
@@ -137,8 +153,134 @@ export function defaultKamiyaSettings(): KamiyaSettings {
   };
 }
 
+/** The liveuser dialect's settings (spec/liveuser.md §7.1); the WeChat ones are in `wechat`. */
+export interface LiveuserSettings {
+  /** Lifetime of an access token (`expiry` = issue second + this), seconds. */
+  accessTokenTtlSeconds: number;
+  /** A refresh token expires this long after its issue (rotation on) or its last use (rotation off); 0 = never. */
+  refreshTokenTtlSeconds: number;
+  /** How long after a rotation the rotated refresh token still replays that rotation's answer, seconds. */
+  refreshGraceSeconds: number;
+  /** Refresh-token rotation with reuse detection (on), or the original's reusable refresh token (off). */
+  refreshRotation: boolean;
+  /** Live session families per (app, user): the oldest is revoked when one more starts. */
+  maxFamiliesPerUser: number;
+  /** Appkey of the app a public method serves when neither `/apps/<appkey>` nor `X-Plaza-App` names one; '' = none. */
+  defaultAppkey: string;
+}
+
+export function defaultLiveuserSettings(): LiveuserSettings {
+  return {
+    accessTokenTtlSeconds: 3600,
+    refreshTokenTtlSeconds: 30 * 86400,
+    refreshGraceSeconds: 30,
+    refreshRotation: true,
+    maxFamiliesPerUser: 10,
+    defaultAppkey: '',
+  };
+}
+
+/** The `liveuser` section, checked: whole-number durations in range, a 32-hex appkey or ''. */
+function liveuserSettings(patch: unknown): LiveuserSettings {
+  const l = overlay('liveuser', defaultLiveuserSettings(), patch);
+  const ranges = {
+    accessTokenTtlSeconds: [60, 86400],
+    refreshTokenTtlSeconds: [0, 3650 * 86400],
+    refreshGraceSeconds: [0, 3600],
+    maxFamiliesPerUser: [1, 1000],
+  } as const;
+  for (const [field, [min, max]] of Object.entries(ranges) as Array<[keyof typeof ranges, readonly [number, number]]>) {
+    if (!Number.isInteger(l[field]) || l[field] < min || l[field] > max) {
+      throw new ConfigError('PLAZA_CONFIG_FILE', `"liveuser.${field}" must be a whole number ${min}..${max}`);
+    }
+  }
+  l.defaultAppkey = l.defaultAppkey.toLowerCase();
+  if (l.defaultAppkey !== '' && !/^[0-9a-f]{32}$/.test(l.defaultAppkey)) {
+    throw new ConfigError('PLAZA_CONFIG_FILE', '"liveuser.defaultAppkey" must be an appkey (32 hex digits) or ""');
+  }
+  return l;
+}
+
+/** Platform-wide WeChat settings (spec/liveuser.md §8.1). Per-app credentials live in the database (0012_wechat). */
+export interface WechatSettings {
+  /** WeChat API base URL for apps in `live` mode (code2Session). */
+  apiBaseUrl: string;
+  /** WeChat Pay base URL for apps in `live` mode. */
+  payBaseUrl: string;
+  /** Largest |now − Wechatpay-Timestamp| accepted on responses and notifications, seconds. */
+  notifyToleranceSeconds: number;
+  /** How long a prepay_id is reused for the same order, seconds (WeChat keeps it 2 h). */
+  prepayReuseSeconds: number;
+  /** How often CREATED orders with a prepay_id are queried at WeChat Pay, seconds. */
+  reconcileIntervalSeconds: number;
+  /** The sandbox's notification retry delays after a failed delivery, seconds (§9.6). */
+  sandboxNotifyRetrySeconds: number[];
+}
+
+export function defaultWechatSettings(): WechatSettings {
+  return {
+    apiBaseUrl: 'https://api.weixin.qq.com',
+    payBaseUrl: 'https://api.mch.weixin.qq.com',
+    notifyToleranceSeconds: 300,
+    prepayReuseSeconds: 110 * 60,
+    reconcileIntervalSeconds: 300,
+    sandboxNotifyRetrySeconds: [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600],
+  };
+}
+
+/** The `wechat` section, checked: absolute http(s) base URLs, positive durations. */
+function wechatSettings(patch: unknown): WechatSettings {
+  const w = overlay('wechat', defaultWechatSettings(), patch);
+  for (const field of ['apiBaseUrl', 'payBaseUrl'] as const) {
+    let url: URL | null = null;
+    try {
+      url = new URL(w[field]);
+    } catch {
+      url = null;
+    }
+    if (url === null || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '') {
+      throw new ConfigError('PLAZA_CONFIG_FILE', `"wechat.${field}" must be an absolute http(s) URL without a query`);
+    }
+    w[field] = w[field].replace(/\/+$/, '');
+  }
+  for (const field of ['notifyToleranceSeconds', 'prepayReuseSeconds', 'reconcileIntervalSeconds'] as const) {
+    if (!Number.isInteger(w[field]) || w[field] < 1) throw new ConfigError('PLAZA_CONFIG_FILE', `"wechat.${field}" must be a whole number >= 1`);
+  }
+  if (w.prepayReuseSeconds > 7200) throw new ConfigError('PLAZA_CONFIG_FILE', '"wechat.prepayReuseSeconds" must not exceed 7200 (WeChat\'s own validity)');
+  if (w.sandboxNotifyRetrySeconds.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new ConfigError('PLAZA_CONFIG_FILE', '"wechat.sandboxNotifyRetrySeconds" must hold whole numbers >= 0');
+  }
+  return w;
+}
+
 export function defaultPiSettings(): PiSettings {
-  return { accessTokenTtlSeconds: 24 * 3600 };
+  return {
+    accessTokenTtlSeconds: 24 * 3600,
+    assetSymbol: 'PI',
+    approvalWindowSeconds: 60,
+    transactionWindowSeconds: 600,
+    sweepIntervalSeconds: 5,
+    walletTokenTtlSeconds: 600,
+    gatewayPublicBalances: true,
+  };
+}
+
+const ASSET_SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+/** The PLAZA_PI_* variables over the defaults (spec/pi.md §8). */
+function piSettings(env: Env): PiSettings {
+  const d = defaultPiSettings();
+  const assetSymbol = text(env, 'PLAZA_PI_ASSET_SYMBOL', d.assetSymbol);
+  if (!ASSET_SYMBOL.test(assetSymbol)) throw new ConfigError('PLAZA_PI_ASSET_SYMBOL', 'must be 1-32 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  return {
+    accessTokenTtlSeconds: integer(env, 'PLAZA_PI_ACCESS_TOKEN_TTL_SECONDS', d.accessTokenTtlSeconds, 60, 30 * DAY_SECONDS),
+    assetSymbol,
+    approvalWindowSeconds: integer(env, 'PLAZA_PI_APPROVAL_WINDOW_SECONDS', d.approvalWindowSeconds, 1, DAY_SECONDS),
+    transactionWindowSeconds: integer(env, 'PLAZA_PI_TRANSACTION_WINDOW_SECONDS', d.transactionWindowSeconds, 1, 30 * DAY_SECONDS),
+    sweepIntervalSeconds: integer(env, 'PLAZA_PI_SWEEP_INTERVAL_SECONDS', d.sweepIntervalSeconds, 1, 3600),
+    walletTokenTtlSeconds: integer(env, 'PLAZA_PI_WALLET_TOKEN_TTL_SECONDS', d.walletTokenTtlSeconds, 60, DAY_SECONDS),
+    gatewayPublicBalances: flag(env, 'PLAZA_PI_GATEWAY_PUBLIC_BALANCES', d.gatewayPublicBalances),
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -373,8 +515,10 @@ export function loadConfig(env: Env = process.env): Config {
     operator: operatorControls(file.operator),
     ulord: overlay('ulord', defaultUlordSettings(), file.ulord),
     kamiya: kamiyaSettings(file.kamiya),
+    wechat: wechatSettings(file.wechat),
+    liveuser: liveuserSettings(file.liveuser),
     oidc: oidcSettings(env),
-    pi: { accessTokenTtlSeconds: integer(env, 'PLAZA_PI_ACCESS_TOKEN_TTL_SECONDS', defaultPiSettings().accessTokenTtlSeconds, 60, 30 * DAY_SECONDS) },
+    pi: piSettings(env),
   };
 }
 
@@ -404,6 +548,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     oidc: defaultOidcSettings(),
     pi: defaultPiSettings(),
     kamiya: defaultKamiyaSettings(),
+    wechat: defaultWechatSettings(),
+    liveuser: defaultLiveuserSettings(),
     ...overrides,
   };
 }

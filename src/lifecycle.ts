@@ -1,9 +1,9 @@
 // Start-up and shutdown of a Plaza server process, as functions tests can call in-process:
 // open the store → migrate → ensure the configured admin → build the server → start the sealer, the
-// idempotency-key purge, the expired-credential purge and the webhook worker → listen. `close()` reverses it: stop the
-// purges, stop accepting and drain in-flight requests (bounded by shutdownGraceMs), stop the sealer (it seals once
-// more), stop the webhook worker (waiting for its batch, at most one request timeout), wait for a running purge, close
-// the store.
+// idempotency-key purge, the expired-credential purge, the payment sweeper and the webhook worker → listen. `close()`
+// reverses it: stop the purges and the sweeper, stop accepting and drain in-flight requests (bounded by
+// shutdownGraceMs), stop the sealer (it seals once more), stop the webhook worker (waiting for its batch, at most one
+// request timeout), wait for a running purge and sweep, close the store.
 import type { FastifyBaseLogger } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { adminApi } from './admin/plugin.js';
@@ -16,24 +16,30 @@ import { startWebhookWorker } from './core/events/webhooks.js';
 import { purgeSpentEmailTokens } from './core/identity/emailTokens.js';
 import { purgeExpiredUserSessions } from './core/identity/sessions.js';
 import { purgeExpiredUserTokens } from './core/identity/userTokens.js';
+import { purgeExpiredWalletTokens } from './core/identity/walletTokens.js';
 import { startSealer } from './core/ledger/sealer.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { kamiyaDialect } from './dialects/kamiya/plugin.js';
+import { liveuserDialect } from './dialects/liveuser/plugin.js';
+import { horizonDialect } from './dialects/pi/horizon/plugin.js';
 import { piDialect } from './dialects/pi/plugin.js';
 import { ulordDialect } from './dialects/ulord/plugin.js';
 import type { DialectPlugin } from './http/dialect.js';
 import { healthRoutes } from './http/health.js';
 import { purgeExpiredKeys } from './http/idempotency.js';
 import { metricsRoutes } from './http/metrics.js';
+import { startLiveuserJobs } from './modules/orders/jobs.js';
 import { openApiRoutes } from './http/openapi.js';
+import { paymentsDeps, sweepOverdue } from './modules/payments/index.js';
 import { buildServer, type BuildOptions, type PlazaServer } from './server.js';
 import { webPages } from './web/plugin.js';
 import { oidcRoutes } from './oidc/routes.js';
+import { sandboxRoutes } from './sandbox/plugin.js';
 
 /** Every dialect and route set a production server mounts. */
-export const DIALECTS: readonly DialectPlugin[] = [piDialect, kamiyaDialect, ulordDialect, adminApi];
-export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes, webPages, oidcRoutes];
+export const DIALECTS: readonly DialectPlugin[] = [piDialect, horizonDialect, kamiyaDialect, ulordDialect, liveuserDialect, adminApi];
+export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes, webPages, oidcRoutes, sandboxRoutes];
 
 /**
  * How often expired idempotency keys (at most; shorter retentions purge more often) and dead credentials are deleted.
@@ -83,6 +89,7 @@ async function purgeDeadCredentials(database: Database, clock: Clock, log: Fasti
     user_tokens: purgeExpiredUserTokens,
     email_tokens: purgeSpentEmailTokens,
     user_sessions: purgeExpiredUserSessions,
+    wallet_tokens: purgeExpiredWalletTokens,
   };
   for (const [table, purge] of Object.entries(purges)) {
     try {
@@ -110,6 +117,8 @@ export async function startPlaza(config: Config, options: StartOptions = {}): Pr
   const { app, services } = server;
   const sealer = startSealer({ database, box: services.box, clock, intervalMs: config.blockIntervalMs, logger: app.log });
   const webhooks = startWebhookWorker({ db: database.db, box: services.box, clock, logger: app.log });
+  // liveuser: id-worker lease renewal, rotation-replay purge, reconciliation of unpaid orders (spec/liveuser.md §8.8).
+  const liveuserJobs = startLiveuserJobs({ database, box: services.box, clock, config, logger: app.log });
   const purge = setInterval(
     () => void purgeExpiredKeys(services.idempotency).catch((err: unknown) => app.log.warn({ err }, 'idempotency key purge failed')),
     Math.min(PURGE_INTERVAL_MS, config.idempotencyRetentionMs),
@@ -125,12 +134,28 @@ export async function startPlaza(config: Config, options: StartOptions = {}): Pr
       });
   }, PURGE_INTERVAL_MS);
   credentialTimer.unref();
+  // Pi payment timeouts (spec/pi.md §4.3): also applied lazily on every access, so the interval only bounds how late
+  // a `payment.cancelled` event of an untouched payment is. One sweep at a time; close() waits for the running one.
+  const payments = paymentsDeps(services);
+  let paymentSweep: Promise<void> | null = null;
+  const sweepTimer = setInterval(() => {
+    paymentSweep ??= sweepOverdue(database.db, payments)
+      .then((cancelled) => {
+        if (cancelled > 0) app.log.debug({ cancelled }, 'overdue payments cancelled');
+      })
+      .catch((err: unknown) => app.log.warn({ err }, 'payment sweep failed'))
+      .finally(() => {
+        paymentSweep = null;
+      });
+  }, config.pi.sweepIntervalSeconds * 1000);
+  sweepTimer.unref();
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       clearInterval(purge);
       clearInterval(credentialTimer);
+      clearInterval(sweepTimer);
       // Fastify stops accepting at once (503 to new requests on kept-alive sockets) and waits for in-flight ones.
       const closed = app.close();
       if ((await withTimeout(closed, config.shutdownGraceMs)) === 'timeout') {
@@ -140,7 +165,9 @@ export async function startPlaza(config: Config, options: StartOptions = {}): Pr
       }
       await sealer.stop();
       await webhooks.stop();
+      await liveuserJobs.stop();
       await credentialPurge;
+      await paymentSweep;
       await database.close();
     })();
     return closing;

@@ -383,6 +383,318 @@ export interface BillingCheckinsTable {
   created_at: Int8;
 }
 
+/** One Ed25519 wallet key per user and per app (core/identity/walletKeys.ts); the seed only sealed. */
+export interface WalletKeysTable {
+  id: Serial;
+  owner_kind: 'user' | 'app';
+  /** end_users.id or apps.id. */
+  owner_id: Int8;
+  /** StrKey G-address. */
+  address: string;
+  /** Raw public key, hex. */
+  public_key: string;
+  /** The S-seed sealed with the secret box, purpose `wallet.seed`. */
+  seed_enc: string;
+  sequence: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  /** Ledger account of the owner in the payment asset. */
+  account_id: Int8;
+  created_at: Int8;
+}
+
+/** A hosted wallet page credential (core/identity/walletTokens.ts): only the SHA-256 is stored. */
+export interface WalletTokensTable {
+  id: Serial;
+  token_hash: string;
+  user_id: Int8;
+  expires_at: Int8;
+  revoked_at: Int8 | null;
+  created_at: Int8;
+}
+
+/** A Pi payment (modules/payments): one state and a cancel reason; Pi's flags are derived. */
+export interface PaymentsTable {
+  id: Serial;
+  identifier: string;
+  app_id: Int8;
+  user_id: Int8;
+  user_uid: string;
+  direction: 'user_to_app' | 'app_to_user';
+  amount_minor: Int8;
+  memo: string;
+  /** The metadata JSON text exactly as received. */
+  metadata_json: string;
+  from_address: string;
+  to_address: string;
+  network: string;
+  state: 'created' | 'approved' | 'verified' | 'completed' | 'cancelled';
+  cancel_reason: 'developer' | 'approval_timeout' | 'expired' | 'superseded' | 'user' | null;
+  developer_approved: Int8;
+  txid: string | null;
+  created_at: Int8;
+  approved_at: Int8 | null;
+  verified_at: Int8 | null;
+  completed_at: Int8 | null;
+  cancelled_at: Int8 | null;
+  approval_deadline: Int8 | null;
+  transaction_deadline: Int8 | null;
+}
+
+/** A Stellar envelope the Pi ledger gateway accepted (modules/gateway): the replay record of `POST /horizon/transactions`. */
+export interface PiGatewayEnvelopesTable {
+  id: Serial;
+  /** SHA-256 of the transaction XDR, signatures aside. */
+  tx_hash: string;
+  source_address: string;
+  sequence: Int8;
+  txid: string;
+  /** The first 200 body, replayed byte for byte. */
+  response: string;
+  created_at: Int8;
+}
+
+/** An app's WeChat configuration (integrations/wechat/store.ts); secrets sealed with the secret box. */
+export interface WechatConfigsTable {
+  app_id: Int8;
+  mode: 'live' | 'sandbox';
+  appid: string;
+  /** purpose `wechat.app_secret`. */
+  app_secret_enc: string;
+  mchid: string;
+  merchant_serial: string;
+  /** PKCS#8 PEM, purpose `wechat.merchant_key`. */
+  merchant_key_enc: string;
+  /** purpose `wechat.api_v3_key`. */
+  api_v3_key_enc: string;
+  /** JSON array of `{serial, publicKeyPem}`. */
+  platform_keys: string;
+  notify_url: string | null;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+/** The WeChat sandbox's own state (one row, id = 1): the seed of its openids and its platform key pair. */
+export interface SandboxWechatStateTable {
+  id: Int8;
+  seed_enc: string;
+  platform_key_id: string;
+  platform_private_key_enc: string;
+  platform_public_key: string;
+  created_at: Int8;
+}
+
+/** A merchant (appid ↔ mchid) registered with the WeChat sandbox. */
+export interface SandboxWechatMerchantsTable {
+  appid: string;
+  mchid: string;
+  app_id: Int8;
+  /** SHA-256 hex of the AppSecret. */
+  app_secret_hash: string;
+  merchant_serial: string;
+  merchant_public_key: string;
+  api_v3_key_enc: string;
+  created_at: Int8;
+}
+
+/** A `wx.login()` code minted by the sandbox: single use, 300 s. */
+export interface SandboxWechatCodesTable {
+  code: string;
+  appid: string;
+  user_handle: string;
+  openid: string;
+  unionid: string | null;
+  created_at: Int8;
+  expires_at: Int8;
+  used_at: Int8 | null;
+}
+
+export interface SandboxWechatTransactionsTable {
+  mchid: string;
+  out_trade_no: string;
+  appid: string;
+  description: string;
+  notify_url: string;
+  total: Int8;
+  payer_openid: string;
+  trade_state: 'NOTPAY' | 'SUCCESS';
+  transaction_id: string | null;
+  success_time: string | null;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+export interface SandboxWechatPrepaysTable {
+  prepay_id: string;
+  mchid: string;
+  out_trade_no: string;
+  appid: string;
+  created_at: Int8;
+}
+
+/** One notification the sandbox sends (and retries) to a merchant's notify_url. */
+export interface SandboxWechatNotificationsTable {
+  id: Serial;
+  notification_id: string;
+  mchid: string;
+  out_trade_no: string;
+  url: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: Int8;
+  next_attempt_at: Int8 | null;
+  last_status: Int8 | null;
+  last_error: string | null;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+/** liveuser (0011): the unionid claim that links every WeChat identity of one person to one Plaza user. */
+export interface WechatUnionsTable {
+  unionid: string;
+  user_id: Int8;
+  created_at: Int8;
+}
+
+/** liveuser (0011): (WeChat appid, openid) → a global end user (core/identity/wechatIdentities.ts). */
+export interface WechatIdentitiesTable {
+  id: Serial;
+  wechat_appid: string;
+  openid: string;
+  unionid: string | null;
+  user_id: Int8;
+  /** Sealed, purpose `wechat.session_key`. */
+  session_key_enc: string;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+/** liveuser (0011): one session family per Wx.Login (core/identity/liveuserTokens.ts). */
+export interface LiveuserFamiliesTable {
+  seq: Serial;
+  id: string;
+  app_id: Int8;
+  user_id: Int8;
+  identity_id: Int8;
+  created_at: Int8;
+  revoked_at: Int8 | null;
+}
+
+/** liveuser (0011): the sealed answer of one rotation, kept for the grace window only. */
+export interface LiveuserReplaysTable {
+  /** user_tokens.id of the rotated refresh token. */
+  token_id: Int8;
+  family_id: string;
+  response_enc: string;
+  expires_at: Int8;
+}
+
+/** liveuser (0011): User.Set / User.Get record per (app, uid) (modules/profiles). */
+export interface LiveuserProfilesTable {
+  app_id: Int8;
+  uid: string;
+  user_id: Int8;
+  name: string;
+  agent: string;
+  avatar: string;
+  update_at: Int8;
+}
+
+/** liveuser (0011): worker numbers of the §7.6 id generator, leased per process (modules/orders/ids.ts). */
+export interface IdWorkersTable {
+  worker: Int8;
+  holder: string;
+  expires_at: Int8;
+}
+
+/** liveuser (0011): a product of an app (modules/orders/products.ts). */
+export interface ProductsTable {
+  app_id: Int8;
+  product_id: string;
+  name: string;
+  price_cent: Int8;
+  description: string;
+  grant_json: string | null;
+  snapshot_id: Int8;
+  created_at: Int8;
+  updated_at: Int8;
+  /** 0 = live. */
+  deleted_at: Int8;
+}
+
+/** liveuser (0011): an immutable product snapshot. */
+export interface ProductSnapshotsTable {
+  id: Int8;
+  app_id: Int8;
+  product_id: string;
+  detail: string;
+  created_at: Int8;
+}
+
+/** liveuser (0011): an order (modules/orders/orders.ts); state 0 CREATED, 1 PAID. */
+export interface OrdersTable {
+  id: Int8;
+  app_id: Int8;
+  user_id: Int8;
+  uid: string;
+  state: Int8;
+  amount: Int8;
+  discount: Int8;
+  pay: Int8;
+  description: string;
+  pay_at: Int8;
+  created_at: Int8;
+  updated_at: Int8;
+  deleted_at: Int8;
+  transaction_id: string | null;
+  prepay_at: Int8 | null;
+}
+
+/** liveuser (0011): an order line, copied from the product snapshot at Order.Create. */
+export interface OrderLinesTable {
+  order_id: Int8;
+  product_id: string;
+  name: string;
+  price: Int8;
+  count: Int8;
+  snapshot_id: Int8;
+  detail: string;
+  grant_asset: string | null;
+  grant_sub: string | null;
+  grant_amount_minor: Int8 | null;
+}
+
+/** liveuser (0011): a prepay_id issued for an order. */
+export interface OrderPrepaysTable {
+  id: Serial;
+  order_id: Int8;
+  prepay_id: string;
+  created_at: Int8;
+}
+
+/** liveuser (0011): the payment that made an order PAID (one per order). */
+export interface OrderPaymentsTable {
+  order_id: Int8;
+  app_id: Int8;
+  transaction_id: string;
+  source: 'notification' | 'query';
+  notification_id: string | null;
+  success_at: Int8;
+  payer_openid: string;
+  amount_total: Int8;
+  transaction_json: string;
+  created_at: Int8;
+}
+
+/** liveuser (0011): a verified WeChat Pay notification and what Plaza did with it. */
+export interface WechatNotificationsTable {
+  id: Serial;
+  app_id: Int8;
+  notification_id: string;
+  event_type: string;
+  out_trade_no: string;
+  transaction_id: string;
+  outcome: string;
+  received_at: Int8;
+}
+
 export interface DB {
   settings: SettingsTable;
   developer_roles: DeveloperRolesTable;
@@ -413,4 +725,28 @@ export interface DB {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  wechat_configs: WechatConfigsTable;
+  sandbox_wechat_state: SandboxWechatStateTable;
+  sandbox_wechat_merchants: SandboxWechatMerchantsTable;
+  sandbox_wechat_codes: SandboxWechatCodesTable;
+  sandbox_wechat_transactions: SandboxWechatTransactionsTable;
+  sandbox_wechat_prepays: SandboxWechatPrepaysTable;
+  sandbox_wechat_notifications: SandboxWechatNotificationsTable;
+  wallet_keys: WalletKeysTable;
+  wallet_tokens: WalletTokensTable;
+  payments: PaymentsTable;
+  pi_gateway_envelopes: PiGatewayEnvelopesTable;
+  wechat_unions: WechatUnionsTable;
+  wechat_identities: WechatIdentitiesTable;
+  liveuser_families: LiveuserFamiliesTable;
+  liveuser_replays: LiveuserReplaysTable;
+  liveuser_profiles: LiveuserProfilesTable;
+  id_workers: IdWorkersTable;
+  products: ProductsTable;
+  product_snapshots: ProductSnapshotsTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_prepays: OrderPrepaysTable;
+  order_payments: OrderPaymentsTable;
+  wechat_notifications: WechatNotificationsTable;
 }

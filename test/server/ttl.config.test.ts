@@ -26,7 +26,8 @@ describe('token lifetimes in the configuration', () => {
     assert.equal(config.oidc.accessTokenTtlSeconds, 600);
     assert.equal(config.oidc.authorizationCodeTtlSeconds, 60);
     assert.equal(config.oidc.refreshTokenTtlSeconds, 14 * 86400);
-    assert.deepEqual(config.pi, { accessTokenTtlSeconds: 86400 });
+    assert.deepEqual(config.pi, defaultPiSettings());
+    assert.equal(config.pi.accessTokenTtlSeconds, 86400);
     assert.deepEqual(testConfig().oidc, config.oidc);
     assert.deepEqual(testConfig().pi, defaultPiSettings());
     assert.deepEqual(loadConfig({ ...base, PLAZA_OIDC_CODE_TTL_SECONDS: '' }).oidc, defaultOidcSettings(), 'empty means unset');

@@ -197,6 +197,8 @@ async function revokeAllSessions(trx: Db, userId: number, now: number): Promise<
 
 async function revokeAllTokens(trx: Db, userId: number, now: number): Promise<void> {
   await trx.updateTable('user_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+  // Wallet tokens too: re-enabling the user within their 10 minutes must not bring them back.
+  await trx.updateTable('wallet_tokens').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
 /**
