@@ -27,7 +27,7 @@ export interface AuditRecord extends Required<AuditEntry> {
  * `pay_passwrod` typo), secrets, tokens, hashes and keys. A setting such as `requireSecretForDeveloperWallet`
  * stays readable, and so does the public `appkey`.
  */
-const SECRET_ENDINGS = ['password', 'passwrod', 'secret', 'token', 'hash', 'apikey'];
+const SECRET_ENDINGS = ['password', 'passwrod', 'secret', 'token', 'hash', 'apikey', 'privatekey', 'apivkey', 'seed'];
 
 function isSecretKey(key: string): boolean {
   const flat = key.toLowerCase().replace(/[^a-z]/g, '');
