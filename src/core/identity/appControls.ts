@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import { getApp, type AppSettings, type StoredApp } from './apps.js';
 import type { Db } from './deps.js';
 import { IdentityError } from './errors.js';
+import { revokeLiveuserAppSessions } from './liveuserTokens.js';
 
 /** Every dialect an app can be allowed to speak. */
 export const DIALECT_NAMES = ['pi', 'kamiya', 'ulord', 'yoyow', 'liveuser'] as const;
@@ -92,5 +93,7 @@ export async function setAppControls(trx: Db, appId: number, patch: AppControlsP
     })
     .where('id', '=', appId)
     .execute();
+  // liveuser §7.1: disabling an app revokes its session families for good, so lifting the ban revives none of them.
+  if (next.banned && !app.banned) await revokeLiveuserAppSessions(trx, appId, deps.clock);
   return next;
 }

@@ -10,6 +10,7 @@ import type { Db, IdentityDeps } from './deps.js';
 import { getDeveloper, type Developer } from './developers.js';
 import { isUniqueViolation } from '../../db/errors.js';
 import { IdentityError } from './errors.js';
+import { revokeLiveuserAppSessions } from './liveuserTokens.js';
 import { allocateUid } from './uid.js';
 import { openWallet } from './wallet.js';
 
@@ -38,6 +39,8 @@ export interface App {
 
 export interface AppSettings {
   ulord?: { requireSecretForDeveloperWallet?: boolean };
+  /** Pi payments (spec/pi.md §8); absent members take the defaults of modules/payments `appPiSettings`. */
+  pi?: { network?: string; a2uEnabled?: boolean; a2uMaxOpenPerApp?: number };
 }
 
 /** An app with its sealed secret, as read from the table (never leaves identity's callers unsealed by accident). */
@@ -225,7 +228,9 @@ export async function removeApp(trx: Db, appId: number, deps: Pick<IdentityDeps,
     .where('id', '=', appId)
     .where('status', '=', 'live')
     .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
+  if (Number(r.numUpdatedRows) !== 1) return false;
+  await revokeLiveuserAppSessions(trx, appId, deps.clock);
+  return true;
 }
 
 // ---- The same operations on behalf of a developer, with the ownership rules (Ulord §3.3). ----
