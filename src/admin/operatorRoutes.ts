@@ -87,6 +87,16 @@ const appControlsSchema: ObjectSchema = {
           properties: { requireSecretForDeveloperWallet: { type: 'boolean', description: 'Developer-wallet calls need the app secret (default true).' } },
           additionalProperties: false,
         },
+        pi: {
+          type: 'object',
+          description: 'Pi payments; also settable by the app owner at /admin/v1/apps/{id}/pi.',
+          properties: {
+            network: { type: 'string', minLength: 1, maxLength: 64, description: 'Network passphrase (default `Pi Testnet`).' },
+            a2uEnabled: { type: 'boolean', description: 'App-to-user payments allowed (default true).' },
+            a2uMaxOpenPerApp: { type: 'integer', minimum: 1, maximum: 1000, description: 'Open A2U payments allowed at once (default 1).' },
+          },
+          additionalProperties: false,
+        },
       },
       additionalProperties: false,
     },

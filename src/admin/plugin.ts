@@ -94,22 +94,23 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
         const afterCommit = () => {
           throw new Error(`${route.operationId} is a GET route and commits nothing`);
         };
-        response = success(await route.handler({ ...ctx, db: services.db, trx, afterCommit }));
+        response = success(await route.handler({ ...ctx, db: services.db, trx, afterCommit, prepared: undefined }));
       } else {
         const key = idempotencyKey(request, route, caller, { params, body });
         const effects: Array<() => void> = [];
         const outcome = await runIdempotent(
           services.idempotency,
           key,
-          async (trx) => {
+          async (trx, prepared) => {
             effects.length = 0;
-            const answer = success(await route.handler({ ...ctx, db: trx, trx: () => trx, afterCommit: (e) => effects.push(e) }));
+            const answer = success(await route.handler({ ...ctx, db: trx, trx: () => trx, afterCommit: (e) => effects.push(e), prepared }));
             // Every admin change is audited in its own transaction: the log holds exactly what committed.
             const target = Object.entries(params).map(([k, v]) => `${k}:${String(v)}`).join(',');
             await recordAudit(trx, { actor: `developer:${caller.id}`, action: `admin.${route.operationId}`, target, details: body, requestId: request.id }, services.clock);
             return answer;
           },
           (err) => renderError(err, request),
+          async (): Promise<unknown> => (route.prepare ? route.prepare(ctx) : undefined),
         );
         response = answerOf(outcome, () => failure('idempotency_conflict', 'this Idempotency-Key was already used with a different request'));
         // A fresh answer with the route's success status is one whose transaction committed.

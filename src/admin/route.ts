@@ -21,7 +21,12 @@ export interface AdminRouteContext {
   params: Record<string, unknown>;
   query: Record<string, unknown>;
   body: JsonObject;
+  /** What the route's `prepare` returned (undefined without one, and on GET routes). */
+  prepared: unknown;
 }
+
+/** What `prepare` sees: the request, and no transaction (it must not hold one). */
+export type AdminPrepareContext = Pick<AdminRouteContext, 'services' | 'caller' | 'params' | 'query' | 'body'>;
 
 export interface AdminRoute {
   /** POST, PATCH and PUT are writes: JSON body, Idempotency-Key, one transaction, audited. */
@@ -40,6 +45,12 @@ export interface AdminRoute {
   response: Schema;
   /** Errors beyond the common ones (401, and 403 for admin routes), for the document. */
   errors: readonly AdminErrorCode[];
+  /**
+   * Writes only: the expensive part (password hashing, ~50–100 ms of scrypt) run before the transaction opens, so it
+   * holds no connection or lock meanwhile; once per request, and never for an idempotent replay. The handler gets
+   * the result as `ctx.prepared` and must confirm anything it read with a condition (runIdempotent's `prepare`).
+   */
+  prepare?(ctx: AdminPrepareContext): Promise<unknown>;
   handler(ctx: AdminRouteContext): Promise<unknown>;
 }
 

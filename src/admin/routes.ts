@@ -17,8 +17,11 @@ import { parseAmount } from './amounts.js';
 import { CONTENT_ROUTES } from './contentRoutes.js';
 import { adminError } from './errors.js';
 import { OPERATOR_ROUTES } from './operatorRoutes.js';
+import { PI_ROUTES } from './piRoutes.js';
 import { USER_ROUTES } from './userRoutes.js';
 import { WEBHOOK_ROUTES } from './webhookRoutes.js';
+import { PRODUCT_ROUTES } from './productRoutes.js';
+import { WECHAT_ROUTES } from './wechatRoutes.js';
 import { defineRoute, type AdminRoute } from './route.js';
 import { idParam, pathParams, type ObjectSchema, type Schema } from './schema.js';
 import {
@@ -407,4 +410,4 @@ const audit: AdminRoute[] = [
   }),
 ];
 
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...USER_ROUTES, ...WEBHOOK_ROUTES, ...audit];
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...USER_ROUTES, ...WEBHOOK_ROUTES, ...PRODUCT_ROUTES, ...WECHAT_ROUTES, ...PI_ROUTES, ...audit];

@@ -2,6 +2,7 @@
 // the postMessage hand-back to a registered origin only, decline, CSRF, framing — with a cookie-jar browser.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { defaultPiSettings } from '../../src/config.js';
 import { getActiveGrant } from '../../src/core/identity/grants.js';
 import type { User } from '../../src/core/identity/users.js';
 import { piDialect } from '../../src/dialects/pi/plugin.js';
@@ -158,7 +159,7 @@ for (const kind of STORES) {
     let c: IdentityCtx;
 
     before(async () => {
-      c = await startIdentityServer(kind, { dialects: [piDialect], config: { sandbox: false, pi: { accessTokenTtlSeconds: 120 } } });
+      c = await startIdentityServer(kind, { dialects: [piDialect], config: { sandbox: false, pi: { ...defaultPiSettings(), accessTokenTtlSeconds: 120 } } });
     });
     after(() => c.close());
 

@@ -2,22 +2,30 @@
 // case-insensitively, spaces or tabs separate it from the credential, surrounding whitespace is trimmed, and the
 // credential is compared exactly (identity looks it up by its SHA-256 and confirms in constant time).
 // The credential names the app; a different app named by the `/apps/<appkey>` prefix or `X-Plaza-App` is a 401.
+// Bearer credentials are either app access tokens or wallet tokens (§2.1, minted for Plaza's own wallet page): an
+// access token is tried first, then — on the three routes that accept it — a wallet token. A wallet token names a
+// user and no app, so the app-naming check and the app's standing do not apply to it (its user's standing does).
 import type { FastifyRequest } from 'fastify';
 import type { App, StoredApp } from '../../core/identity/apps.js';
 import { getAppBySecret } from '../../core/identity/apps.js';
 import { authenticateAccessToken, type AccessTokenInfo } from '../../core/identity/userTokens.js';
+import { authenticateWalletToken } from '../../core/identity/walletTokens.js';
 import { appServable, namedAppkey } from '../../http/appGate.js';
 import type { WireResponse } from '../../http/idempotency.js';
 import type { Services } from '../../services.js';
 import { piError } from './errors.js';
 
-/** The kinds of credential a route may accept. The wallet token (§2.1) joins with the payments issue. */
-export type PiScheme = 'key' | 'access';
+/** The kinds of credential a route may accept (§2.1). */
+export type PiScheme = 'key' | 'access' | 'wallet';
 
 /** The token kind Pi access tokens are issued with; tokens of other dialects are never Pi credentials (§5.5). */
 export const PI_TOKEN_KIND = 'pi';
 
-export type PiCaller = { kind: 'key'; app: StoredApp } | { kind: 'access'; app: App; access: AccessTokenInfo };
+export type PiCaller =
+  | { kind: 'key'; app: StoredApp }
+  | { kind: 'access'; app: App; access: AccessTokenInfo }
+  /** Plaza's wallet page acting for one user (any app); `userId` is the user's `end_users.id`. */
+  | { kind: 'wallet'; userId: number; expiresAt: number };
 
 export interface ParsedAuthorization {
   /** Lower-cased: `key`, `bearer`, … */
@@ -35,6 +43,7 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
 const SCHEME_TEXT: Record<PiScheme, string> = {
   key: '"Authorization: Key <server API key>"',
   access: '"Authorization: Bearer <access token>"',
+  wallet: '"Authorization: Bearer <wallet token>"',
 };
 
 function expected(schemes: readonly PiScheme[]): string {
@@ -55,9 +64,16 @@ async function byScheme(parsed: ParsedAuthorization, schemes: readonly PiScheme[
     const app = await getAppBySecret(services.db, parsed.credential);
     return app ? { kind: 'key', app } : null;
   }
-  if (parsed.scheme === 'bearer' && schemes.includes('access')) {
-    const access = await authenticateAccessToken(services.db, parsed.credential, services.clock, PI_TOKEN_KIND);
-    return access ? { kind: 'access', app: access.app, access } : null;
+  if (parsed.scheme === 'bearer' && (schemes.includes('access') || schemes.includes('wallet'))) {
+    if (schemes.includes('access')) {
+      const access = await authenticateAccessToken(services.db, parsed.credential, services.clock, PI_TOKEN_KIND);
+      if (access) return { kind: 'access', app: access.app, access };
+    }
+    if (schemes.includes('wallet')) {
+      const wallet = await authenticateWalletToken(services.db, parsed.credential, services.clock);
+      if (wallet) return { kind: 'wallet', userId: wallet.userId, expiresAt: wallet.expiresAt };
+    }
+    return null;
   }
   return 'scheme';
 }
@@ -74,7 +90,9 @@ export async function authenticatePi(
   if (parsed === null) return unauthorized(`Malformed Authorization header: this route expects ${expected(schemes)}.`);
   const caller = await byScheme(parsed, schemes, services);
   if (caller === 'scheme') return unauthorized(`This route does not accept the ${parsed.scheme} scheme: it expects ${expected(schemes)}.`);
-  if (caller === null || !(await appServable(services.db, caller.app, 'pi', services.clock))) {
+  if (caller === null) return unauthorized('The credential is unknown, expired or revoked, or its app is disabled.');
+  if (caller.kind === 'wallet') return { caller };
+  if (!(await appServable(services.db, caller.app, 'pi', services.clock))) {
     return unauthorized('The credential is unknown, expired or revoked, or its app is disabled.');
   }
   const named = namedAppkey(request.params, request.headers);

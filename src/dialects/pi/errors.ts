@@ -38,17 +38,21 @@ export const PI_ERRORS = {
 
 export type PiErrorCode = keyof typeof PI_ERRORS;
 
-/** Extra members some errors carry (payment routes: the PaymentDTO; complete: the verification error). */
+/**
+ * Extra members some errors carry (payment routes: the PaymentDTO; complete: the verification error). The DTO comes
+ * as its exact JSON text (amount and metadata written as the payments module renders them), spliced in verbatim.
+ */
 export interface PiErrorExtra {
-  payment?: unknown;
+  paymentJson?: string;
   verification_error?: string;
 }
 
-export function piErrorBody(code: PiErrorCode, message?: string, extra: PiErrorExtra = {}): Record<string, unknown> {
-  const body: Record<string, unknown> = { error: code, error_message: message ?? PI_ERRORS[code].message };
-  if (extra.payment !== undefined) body.payment = extra.payment;
-  if (extra.verification_error !== undefined) body.verification_error = extra.verification_error;
-  return body;
+/** `{"error","error_message"}` then `payment` and `verification_error` when given, as JSON text. */
+export function piErrorBody(code: PiErrorCode, message?: string, extra: PiErrorExtra = {}): string {
+  let body = `{"error":${JSON.stringify(code)},"error_message":${JSON.stringify(message ?? PI_ERRORS[code].message)}`;
+  if (extra.paymentJson !== undefined) body += `,"payment":${extra.paymentJson}`;
+  if (extra.verification_error !== undefined) body += `,"verification_error":${JSON.stringify(extra.verification_error)}`;
+  return `${body}}`;
 }
 
 /** The wire answer of an error: status from the catalogue, JSON body, CORS headers (§2.3) and any extra headers. */
@@ -56,7 +60,7 @@ export function piError(code: PiErrorCode, options: { message?: string; extra?: 
   return {
     statusCode: PI_ERRORS[code].http,
     headers: { 'content-type': JSON_CONTENT_TYPE, ...CORS_HEADERS, ...options.headers },
-    body: JSON.stringify(piErrorBody(code, options.message, options.extra)),
+    body: piErrorBody(code, options.message, options.extra),
   };
 }
 

@@ -1,15 +1,22 @@
 // The Pi dialect as a server plugin: owns `/v2` (and `/apps/<appkey>/v2`), answers CORS preflights on every path
-// under it (§2.3), renders every failure there in Pi's JSON envelope, and serves the hosted authenticate page.
+// under it (§2.3), renders every failure there in Pi's JSON envelope, ensures the payment asset at start-up, and
+// serves the hosted pages' routes (authenticate page, wallet token). The ledger gateway (`/horizon`) is a plugin of
+// its own (horizon/).
 import type { FastifyInstance } from 'fastify';
 import type { DialectPlugin, TransportFailure } from '../../http/dialect.js';
 import type { WireResponse } from '../../http/idempotency.js';
 import { sendWire } from '../../http/reply.js';
+import { ensurePayments } from '../../modules/payments/index.js';
 import type { Services } from '../../services.js';
 import { registerAuthenticatePage } from './authenticatePage.js';
 import { piError } from './errors.js';
 import { earlyChecks, handle, type PiRoute } from './pipeline.js';
 import { preflight } from './render.js';
+import { depsOf } from './payments.js';
 import { PI_ROUTES, routeUrls } from './routes.js';
+import { registerWalletTokenRoute } from './walletToken.js';
+import { registerPiSdk } from './sdk/route.js';
+import { registerWalletPage } from './walletPage.js';
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
 
@@ -60,11 +67,22 @@ function register(app: FastifyInstance, services: Services): void {
     app.route({ method: 'OPTIONS', url, handler: async (_request, reply) => sendWire(reply, preflight()) });
   }
   registerAuthenticatePage(app, services);
+  registerWalletTokenRoute(app, services);
+  // ---- Browser routes (helper P4): the `/pi-sdk.js` script (sdk/) and the hosted `/pi/wallet` page (walletPage.ts)
+  // register here, one line each. ----
+  registerPiSdk(app, services);
+  registerWalletPage(app, services);
+}
+
+/** The payment asset exists before the first payment call. */
+async function init(services: Services): Promise<void> {
+  await ensurePayments(services.db, depsOf(services));
 }
 
 export const piDialect: DialectPlugin = {
   name: 'pi',
   prefixes: ['/v2'],
+  init,
   register,
   renderTransportFailure,
 };

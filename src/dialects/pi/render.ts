@@ -21,6 +21,11 @@ export function ok(body: unknown): WireResponse {
   return { statusCode: 200, headers: { 'content-type': JSON_CONTENT_TYPE, ...CORS_HEADERS }, body: JSON.stringify(body) };
 }
 
+/** 200 with a body already rendered as JSON text (PaymentDTOs keep their exact amount and metadata text). */
+export function okJson(text: string): WireResponse {
+  return { statusCode: 200, headers: { 'content-type': JSON_CONTENT_TYPE, ...CORS_HEADERS }, body: text };
+}
+
 /** The answer to a CORS preflight (`OPTIONS` on any `/v2` path). */
 export function preflight(): WireResponse {
   return { statusCode: 204, headers: { ...PREFLIGHT_HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body: '' };
