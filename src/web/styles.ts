@@ -30,6 +30,7 @@ button{font:inherit;font-weight:600;padding:.625rem 1rem;border-radius:8px;borde
 button.secondary{background:transparent;color:var(--accent)}
 button.danger{background:transparent;border-color:var(--danger);color:var(--danger)}
 button.block{width:100%}
+button:disabled,input:disabled{opacity:.5;cursor:not-allowed}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;margin-top:1.25rem}
 .actions button{flex:1 1 8rem}
 .links{margin-top:1.25rem;font-size:.875rem;display:flex;justify-content:space-between;gap:1rem;flex-wrap:wrap}
