@@ -122,6 +122,23 @@ for (const kind of STORES) {
       }
     });
 
+    test('without an app key the one app that registered the page origin is meant (§6.1); none or several → 400', async () => {
+      const agent = await c.signedIn(alice);
+      const bare = (origin: string) => `/pi/authenticate?${new URLSearchParams({ scopes: 'username', origin }).toString()}`;
+      const page = await agent.get(bare(ORIGIN));
+      assert.equal(page.status, 200, page.text);
+      assert.match(page.text, /Kitten Shop/);
+      const nobody = await agent.get(bare('https://nobody.example'));
+      assert.equal(nobody.status, 400);
+      assert.match(nobody.text, /does not name an app/);
+      const shared = 'https://shared.example';
+      await c.createApp('Shared One', { origins: [shared] });
+      await c.createApp('Shared Two', { origins: [shared] });
+      const ambiguous = await agent.get(bare(shared));
+      assert.equal(ambiguous.status, 400);
+      assert.doesNotMatch(ambiguous.text, /postMessage|accessToken/);
+    });
+
     test('unknown app → 404 page; a form without its CSRF token → 403 and nothing issued', async () => {
       const agent = await c.signedIn(alice);
       const unknown = await agent.get(`/pi/authenticate?app=${'0'.repeat(32)}&scopes=username&origin=${encodeURIComponent(ORIGIN)}`);

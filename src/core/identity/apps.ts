@@ -115,6 +115,23 @@ export async function getApp(db: Db, id: number): Promise<StoredApp | null> {
 }
 
 /** A live app by its appkey (removed apps' keys are unknown). */
+/**
+ * The one live app that registered `origin` (an exact `scheme://host[:port]`) among its allowed origins, or null when
+ * none or several did: a page that names no app (the Pi SDK without `appKey`) is only ever matched unambiguously.
+ */
+export async function findAppByAllowedOrigin(db: Db, origin: string): Promise<StoredApp | null> {
+  // The column is a JSON array of normalised origins; the LIKE narrows (an origin holds no `%`; a `_` only widens
+  // it), the exact check below decides.
+  const rows = await db
+    .selectFrom('apps')
+    .select(COLUMNS)
+    .where('status', '=', 'live')
+    .where('allowed_origins', 'like', `%${JSON.stringify(origin.toLowerCase())}%`)
+    .execute();
+  const matches = rows.map(toApp).filter((a) => a.allowedOrigins.includes(origin.toLowerCase()));
+  return matches.length === 1 ? matches[0]! : null;
+}
+
 export async function getAppByKey(db: Db, appkey: string): Promise<StoredApp | null> {
   if (!/^[0-9a-f]{32}$/.test(appkey)) return null;
   const r = await db.selectFrom('apps').select(COLUMNS).where('appkey', '=', appkey).where('status', '=', 'live').executeTakeFirst();

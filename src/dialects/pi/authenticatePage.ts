@@ -6,7 +6,7 @@
 // (config.pi, 24 h by default); the result page `postMessage`s `{type: 'plaza:pi:authenticated', accessToken, user}`
 // to `window.opener` with the exact given origin as targetOrigin. Decline posts `{type: 'plaza:pi:cancelled'}`.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getAppByKey, type App } from '../../core/identity/apps.js';
+import { findAppByAllowedOrigin, getAppByKey, type App } from '../../core/identity/apps.js';
 import type { Db } from '../../core/identity/deps.js';
 import { getDeveloper } from '../../core/identity/developers.js';
 import { getActiveGrant, upsertGrant, type Grant } from '../../core/identity/grants.js';
@@ -51,16 +51,26 @@ function param(source: Record<string, unknown> | URLSearchParams, name: string):
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The app, origin and scopes of a request, or the error page refusing it. */
+/**
+ * The app, origin and scopes of a request, or the error page refusing it. The app is the one named by `app` or the
+ * `/apps/<appkey>` prefix; when neither names one (the SDK was loaded without an app key, §6.1), the one app whose
+ * registered origins contain the page's origin.
+ */
 async function resolveTarget(request: FastifyRequest, source: Record<string, unknown> | URLSearchParams, services: Services): Promise<Target | HtmlPage> {
   const prefix = (request.params as { appkey?: string }).appkey?.toLowerCase();
   const appkey = param(source, 'app')?.trim().toLowerCase() || prefix;
-  if (appkey === undefined) return errorPage(400, 'Missing app', 'This sign-in link does not name an app (parameter "app").');
-  const app = prefix !== undefined && prefix !== appkey ? null : await getAppByKey(services.db, appkey);
+  const origin = exactOrigin(param(source, 'origin') ?? '');
+  if (appkey === undefined && origin === null) return errorPage(400, 'Missing app', 'This sign-in link does not name an app (parameter "app").');
+  const app =
+    appkey === undefined
+      ? await findAppByAllowedOrigin(services.db, origin!)
+      : prefix !== undefined && prefix !== appkey
+        ? null
+        : await getAppByKey(services.db, appkey);
+  if (appkey === undefined && !app) return errorPage(400, 'Missing app', `This sign-in link does not name an app, and no single app registered ${origin!}.`);
   if (!app || !(await appServable(services.db, app, 'pi', services.clock))) {
     return errorPage(404, 'Unknown app', 'The app this sign-in link names does not exist or is disabled.');
   }
-  const origin = exactOrigin(param(source, 'origin') ?? '');
   if (origin === null) return errorPage(400, 'Missing origin', 'This sign-in link does not name the web page to return to (parameter "origin").');
   if (!originAllowed(app, origin, services.config.sandbox)) {
     return errorPage(400, 'Unregistered web address', `${origin} is not a web address registered for ${app.name}; nothing was sent to it.`);
