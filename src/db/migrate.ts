@@ -19,6 +19,9 @@ import * as m0009 from './migrations/0009_payments.js';
 import * as m0010 from './migrations/0010_pi_gateway.js';
 import * as m0011 from './migrations/0011_liveuser.js';
 import * as m0012 from './migrations/0012_wechat.js';
+import * as m0013 from './migrations/0013_yoyow_transport.js';
+import * as m0014 from './migrations/0014_yoyow_chain.js';
+import * as m0015 from './migrations/0015_yoyow_keys.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -43,6 +46,9 @@ const MIGRATIONS: Record<string, PlazaMigration> = {
   '0010_pi_gateway': m0010,
   '0011_liveuser': m0011,
   '0012_wechat': m0012,
+  '0013_yoyow_transport': m0013,
+  '0014_yoyow_chain': m0014,
+  '0015_yoyow_keys': m0015,
 };
 
 /** Every migration, in the order they apply. */
