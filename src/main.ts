@@ -10,7 +10,6 @@ import { ensureAdminDeveloper, findDeveloperByUsername } from './core/identity/d
 import { verifyLedger } from './core/ledger/verify.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { startPlaza } from './lifecycle.js';
 
 type Env = Record<string, string | undefined>;
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -50,6 +49,8 @@ const serve: Command = {
   options: {},
   async run(_values, env) {
     const config = loadConfig(env);
+    // Loaded here: the server pulls in every dialect and its libraries, which `help`, `migrate` and `ledger verify` never need.
+    const { startPlaza } = await import('./lifecycle.js');
     const plaza = await startPlaza(config);
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {

@@ -58,7 +58,7 @@ export function spawnPlaza(args: readonly string[], env: Record<string, string>)
   });
 }
 
-export function finished(child: ChildProcess, timeoutMs = 20_000): Promise<CliResult> {
+export function finished(child: ChildProcess, timeoutMs = 60_000): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
