@@ -85,6 +85,8 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
   await db.schema.createIndex('payments_app_user_open').on('payments').columns(['app_id', 'user_id', 'direction', 'state', 'id']).execute();
   // Open A2U payments per app (the open limit, incomplete_server_payments, §3.8, §3.9), oldest first.
   await db.schema.createIndex('payments_app_open').on('payments').columns(['app_id', 'direction', 'state', 'id']).execute();
+  // A user's open payments across apps (the wallet's pending list).
+  await db.schema.createIndex('payments_user_open').on('payments').columns(['user_id', 'direction', 'state', 'id']).execute();
   // The sweeper's scans: only the rows that can still time out are indexed.
   await db.schema
     .createIndex('payments_overdue_approval')

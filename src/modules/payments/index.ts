@@ -20,6 +20,7 @@ export {
   incompleteUserPayment,
   linkGatewayPayment,
   listAppPayments,
+  openUserPayments,
   payPayment,
   paymentNetwork,
 } from './service.js';

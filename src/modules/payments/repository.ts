@@ -243,3 +243,20 @@ export async function lockCreation(trx: Transaction<DB>, scope: string): Promise
   // Advisory locks are database-wide: the schema is part of the key so stores sharing a database do not contend.
   await sql`select pg_advisory_xact_lock(${LOCK_CLASS}, hashtext(current_schema() || ':' || ${scope}))`.execute(trx);
 }
+
+/**
+ * One user's payments of one direction in the given states across every app, oldest first, at most `limit` (the end
+ * user's wallet lists what awaits them). No index leads with user_id yet: this scans `payments` per call.
+ */
+export async function openOfUserAnyApp(trx: Db, userId: number, direction: Direction, states: readonly PaymentState[], limit: number): Promise<StoredPayment[]> {
+  const rows = await trx
+    .selectFrom('payments')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('direction', '=', direction)
+    .where('state', 'in', states)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toStored);
+}

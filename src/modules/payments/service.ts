@@ -22,6 +22,7 @@ import {
   lockCreation,
   openOfApp,
   openOfUser,
+  openOfUserAnyApp,
   pageOfApp,
   recipientByUid,
   supersedeOpen,
@@ -220,6 +221,23 @@ export async function listAppPayments(trx: Trx, appId: number, filter: PaymentLi
   await expireOverdueOf(trx, { appId, direction: 'app_to_user' }, deps);
   const page = await pageOfApp(trx, appId, { ...filter, limit: Math.min(Math.max(Math.trunc(filter.limit), 1), 200) });
   return page === null ? null : page.map(toPayment);
+}
+
+/** Bound on the open payments one user's wallet lists (a user has at most one open U2A payment per app). */
+const MAX_USER_OPEN = 100;
+
+/**
+ * The user's U2A payments across apps that still await the user or the app (`created`: waiting for the app's
+ * approval; `approved`: ready to pay), oldest first. A due timeout is applied to each first (§4.3), so an overdue
+ * payment is never listed as open.
+ */
+export async function openUserPayments(trx: Trx, userId: number, deps: PaymentsDeps): Promise<Payment[]> {
+  const open: Payment[] = [];
+  for (const p of await openOfUserAnyApp(trx, userId, 'user_to_app', ['created', 'approved'], MAX_USER_OPEN)) {
+    const now = await applyExpiry(trx, p, deps);
+    if (now.state === 'created' || now.state === 'approved') open.push(toPayment(now));
+  }
+  return open;
 }
 
 // ------------------------------------------------------------------------------------------------------- transitions
