@@ -109,6 +109,12 @@ export async function buildServer(options: BuildOptions): Promise<PlazaServer> {
     trustProxy: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Failures Fastify answers before routing (a malformed percent-encoded URL): still the owning dialect's envelope.
+    frameworkErrors: (_err, request, reply) => {
+      const owner = ownerOf(dialects, request.url);
+      const failure: TransportFailure = { kind: 'bad_request' };
+      return sendWire(reply, owner ? owner.renderTransportFailure(failure, request) : plainFailure(failure));
+    },
   });
   const services = buildServices(options, app);
   // Stops the controls refresh and closes the Redis connection; tests may have swapped either, so both the

@@ -24,7 +24,7 @@ const CATALOGUE: Record<string, CatalogueEntry> = Object.fromEntries(
 /** Every error a route can answer with: the common ones and the route's own. */
 export function adminRouteErrors(route: AdminRoute): AdminErrorCode[] {
   // `forbidden` applies everywhere: a blocked developer is refused on every route, not only on admin ones.
-  const codes: AdminErrorCode[] = ['unauthorized', 'forbidden', 'rate_limited', 'internal_error', ...route.errors];
+  const codes: AdminErrorCode[] = [...(route.access === 'public' ? [] : (['unauthorized'] as const)), 'forbidden', 'rate_limited', 'internal_error', ...route.errors];
   if (route.method !== 'GET') codes.push('invalid_json', 'invalid_idempotency_key', 'idempotency_conflict', 'payload_too_large');
   return [...new Set(codes)];
 }
@@ -39,15 +39,22 @@ function parameters(route: AdminRoute): DocParameter[] {
   return out;
 }
 
+const ACCESS_TEXT: Record<AdminRoute['access'], string> = {
+  admin: 'Requires a developer with the admin role.',
+  developer: 'Any signed-in developer; ownership is checked.',
+  public: 'No token: rate-limited per IP and refused for denied addresses.',
+};
+
 function operation(route: AdminRoute): DocOperation {
   return {
     method: route.method,
     path: route.path,
     operationId: route.operationId,
     summary: route.summary,
-    description: route.access === 'admin' ? 'Requires a developer with the admin role.' : 'Any signed-in developer; ownership is checked.',
+    description: ACCESS_TEXT[route.access],
     tag: route.tag,
-    security: [['developerToken']],
+    // Public routes (sign-up, sign-in) take no token: an empty requirement list says so.
+    security: route.access === 'public' ? [] : [['developerToken']],
     parameters: parameters(route),
     ...(route.body ? { body: { schema: route.body } } : {}),
     response: { status: route.status, schema: route.response },
