@@ -1,5 +1,5 @@
 // The JSON Schema subset the admin routes are declared with, and the one small validator that reads it. The same
-// schema objects feed the OpenAPI document (http/openapi.ts), so what is validated is what is documented.
+// schema objects feed the OpenAPI document (http/openapi/admin.ts), so what is validated is what is documented.
 // Query and path values arrive as text: an `integer` there is coerced from decimal digits.
 import { JsonNumber } from '../http/body.js';
 import { adminError } from './errors.js';
