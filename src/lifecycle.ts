@@ -34,12 +34,13 @@ import { openApiRoutes } from './http/openapi.js';
 import { paymentsDeps, sweepOverdue } from './modules/payments/index.js';
 import { buildServer, type BuildOptions, type PlazaServer } from './server.js';
 import { webPages } from './web/plugin.js';
+import { uiPages } from './web/ui.js';
 import { oidcRoutes } from './oidc/routes.js';
 import { sandboxRoutes } from './sandbox/plugin.js';
 
 /** Every dialect and route set a production server mounts. */
 export const DIALECTS: readonly DialectPlugin[] = [piDialect, horizonDialect, kamiyaDialect, ulordDialect, liveuserDialect, adminApi];
-export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes, webPages, oidcRoutes, sandboxRoutes];
+export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes, webPages, uiPages, oidcRoutes, sandboxRoutes];
 
 /**
  * How often expired idempotency keys (at most; shorter retentions purge more often) and dead credentials are deleted.

@@ -21,7 +21,12 @@ export const ADMIN_ERRORS = {
   asset_disabled: 409,
   invalid_state: 409,
   idempotency_conflict: 409,
+  username_taken: 409,
+  email_taken: 409,
+  phone_taken: 409,
+  app_name_taken: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   internal_error: 500,
 } as const;
 
@@ -57,6 +62,7 @@ const LEDGER_CODES: Record<LedgerErrorCode, AdminErrorCode> = {
 };
 
 function identityCode(code: IdentityErrorCode): AdminErrorCode {
+  if (code === 'username_taken' || code === 'email_taken' || code === 'phone_taken' || code === 'app_name_taken') return code;
   if (code === 'forbidden' || code === 'blocked') return 'forbidden';
   if (code.endsWith('not_found') || code === 'unknown_user') return 'not_found';
   return 'invalid_state';

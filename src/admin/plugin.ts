@@ -38,8 +38,18 @@ function json(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
+/**
+ * The gate of a public route (no token): refused to a denied IP, then rate-limited per client IP in the same bucket
+ * as the dialects' per-IP limit, so sign-up and sign-in cannot be used to guess passwords faster than any endpoint.
+ */
+async function admitPublic(request: FastifyRequest, services: Services): Promise<void> {
+  if (services.controls.isIpDenied(request.ip)) throw adminError('forbidden', 'requests from this address are refused');
+  const decision = await services.limiter.check(`ip:${request.ip}`, services.controls.current().perIpPerMinute);
+  if (!decision.allowed) throw adminError('rate_limited', `too many requests from this address; retry in ${decision.retryAfterSeconds} s`);
+}
+
 /** The caller behind `Authorization: Bearer <developer token>`, or a 401/403 AdminError. */
-async function authenticate(request: FastifyRequest, services: Services, route: AdminRoute): Promise<Developer> {
+async function authenticate(request: FastifyRequest, services: Services, route: AdminRoute): Promise<{ developer: Developer; tokenId: number }> {
   const header = request.headers.authorization;
   const m = typeof header === 'string' ? /^bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!m) throw adminError('unauthorized', 'send a developer token as "Authorization: Bearer <token>" (from Ulord users/login)');
@@ -48,7 +58,7 @@ async function authenticate(request: FastifyRequest, services: Services, route: 
   const d = auth.developer;
   if (d.blocked) throw adminError('forbidden', 'this developer is blocked');
   if (route.access === 'admin' && !d.isAdmin) throw adminError('forbidden', 'this endpoint needs a developer with the admin role');
-  return d;
+  return auth;
 }
 
 function renderError(err: unknown, request: FastifyRequest): RenderedFailure {
@@ -58,11 +68,28 @@ function renderError(err: unknown, request: FastifyRequest): RenderedFailure {
   return { response: failure('internal_error', 'an unexpected error occurred; nothing was written, retry later'), store: false };
 }
 
-function idempotencyKey(request: FastifyRequest, route: AdminRoute, caller: Developer, input: unknown): IdempotencyKey | null {
+/** `scope`: `developer:<id>`, or `ip:<address>` on public routes. */
+function idempotencyKey(request: FastifyRequest, route: AdminRoute, scope: string, input: unknown): IdempotencyKey | null {
   const header = readIdempotencyKeyHeader(request.headers['idempotency-key']);
   if (!header.ok) throw adminError('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 printable ASCII characters');
   if (header.key === null) return null;
-  return { scope: `developer:${caller.id}`, route: `${route.method} ${route.path}`, key: header.key, fingerprint: fingerprintOf(input) };
+  return { scope, route: `${route.method} ${route.path}`, key: header.key, fingerprint: fingerprintOf(input) };
+}
+
+/**
+ * `base` with its `caller`: the developer, or on a public route a getter that throws (a public handler reading a
+ * caller is a bug). Added after any spread, since spreading would call the getter.
+ */
+function withCaller<T extends object>(base: T, developer: Developer | null, route: AdminRoute): T & { caller: Developer } {
+  const out = { ...base } as T & { caller: Developer };
+  Object.defineProperty(out, 'caller', {
+    enumerable: false,
+    get(): Developer {
+      if (!developer) throw new Error(`${route.operationId} is a public route and has no caller`);
+      return developer;
+    },
+  });
+  return out;
 }
 
 function createHandler(route: AdminRoute, services: Services, options: AdminApiOptions) {
@@ -76,7 +103,7 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
   return async (request: FastifyRequest, reply: FastifyReply) => {
     let response: WireResponse;
     try {
-      const caller = await authenticate(request, services, route);
+      const auth = route.access === 'public' ? (await admitPublic(request, services), null) : await authenticate(request, services, route);
       const params = route.params ? readTextInput(route.params, request.params, 'path') : {};
       const query = route.query ? readTextInput(route.query, request.query, 'query') : {};
       let body: JsonObject = {};
@@ -86,7 +113,8 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
         body = parsed.value;
         if (route.body) checkBody(route.body, body);
       }
-      const ctx = { services, caller, params, query, body };
+      const ctx = withCaller({ services, callerTokenId: auth?.tokenId ?? 0, ip: request.ip, params, query, body }, auth?.developer ?? null, route);
+      const actor = auth ? `developer:${auth.developer.id}` : `ip:${request.ip}`;
       if (route.method === 'GET') {
         const trx = () => {
           throw new Error(`${route.operationId} is a GET route and has no transaction`);
@@ -94,19 +122,19 @@ function createHandler(route: AdminRoute, services: Services, options: AdminApiO
         const afterCommit = () => {
           throw new Error(`${route.operationId} is a GET route and commits nothing`);
         };
-        response = success(await route.handler({ ...ctx, db: services.db, trx, afterCommit, prepared: undefined }));
+        response = success(await route.handler(withCaller({ ...ctx, db: services.db, trx, afterCommit, prepared: undefined }, auth?.developer ?? null, route)));
       } else {
-        const key = idempotencyKey(request, route, caller, { params, body });
+        const key = idempotencyKey(request, route, actor, { params, body });
         const effects: Array<() => void> = [];
         const outcome = await runIdempotent(
           services.idempotency,
           key,
           async (trx, prepared) => {
             effects.length = 0;
-            const answer = success(await route.handler({ ...ctx, db: trx, trx: () => trx, afterCommit: (e) => effects.push(e), prepared }));
+            const answer = success(await route.handler(withCaller({ ...ctx, db: trx, trx: () => trx, afterCommit: (e) => effects.push(e), prepared }, auth?.developer ?? null, route)));
             // Every admin change is audited in its own transaction: the log holds exactly what committed.
             const target = Object.entries(params).map(([k, v]) => `${k}:${String(v)}`).join(',');
-            await recordAudit(trx, { actor: `developer:${caller.id}`, action: `admin.${route.operationId}`, target, details: body, requestId: request.id }, services.clock);
+            await recordAudit(trx, { actor, action: `admin.${route.operationId}`, target, details: body, requestId: request.id }, services.clock);
             return answer;
           },
           (err) => renderError(err, request),

@@ -1,6 +1,6 @@
 // One admin route, declared once: method, path, who may call it, the schemas of its path, query, body and answer,
 // the errors it documents, and its handler. The plugin (plugin.ts) registers and validates from this declaration
-// and the OpenAPI document (http/openapi.ts) is generated from it.
+// and the OpenAPI document (http/openapi/admin.ts) is generated from it.
 import type { Kysely, Transaction } from 'kysely';
 import type { Developer } from '../core/identity/developers.js';
 import type { DB } from '../db/schema.js';
@@ -17,7 +17,12 @@ export interface AdminRouteContext {
   trx(): Transaction<DB>;
   /** Runs `effect` once the write committed (e.g. putting new operator controls in force in this process). */
   afterCommit(effect: () => void): void;
+  /** The signed-in developer. Public routes have none: reading it there throws (like `trx()` on GET routes). */
   caller: Developer;
+  /** The id of the developer token the request was authenticated with (0 on public routes). */
+  callerTokenId: number;
+  /** The client address (rate limits and idempotency scope of public routes). */
+  ip: string;
   params: Record<string, unknown>;
   query: Record<string, unknown>;
   body: JsonObject;
@@ -26,7 +31,7 @@ export interface AdminRouteContext {
 }
 
 /** What `prepare` sees: the request, and no transaction (it must not hold one). */
-export type AdminPrepareContext = Pick<AdminRouteContext, 'services' | 'caller' | 'params' | 'query' | 'body'>;
+export type AdminPrepareContext = Pick<AdminRouteContext, 'services' | 'caller' | 'callerTokenId' | 'ip' | 'params' | 'query' | 'body'>;
 
 export interface AdminRoute {
   /** POST, PATCH and PUT are writes: JSON body, Idempotency-Key, one transaction, audited. */
@@ -36,8 +41,12 @@ export interface AdminRoute {
   operationId: string;
   summary: string;
   tag: string;
-  /** `admin`: developers with the admin role only; `developer`: any signed-in developer (the handler checks ownership). */
-  access: 'admin' | 'developer';
+  /**
+   * `admin`: developers with the admin role only; `developer`: any signed-in developer (the handler checks ownership);
+   * `public`: no token (developer sign-up and sign-in): rate-limited per client IP, refused to denied IPs, and
+   * idempotent per client IP.
+   */
+  access: 'admin' | 'developer' | 'public';
   params?: ObjectSchema;
   query?: ObjectSchema;
   body?: ObjectSchema;

@@ -15,6 +15,7 @@ import type { Clock } from '../core/clock.js';
 import type { Db } from '../core/ledger/rows.js';
 import { parseAmount } from './amounts.js';
 import { CONTENT_ROUTES } from './contentRoutes.js';
+import { CONSOLE_ROUTES } from './consoleRoutes.js';
 import { adminError } from './errors.js';
 import { OPERATOR_ROUTES } from './operatorRoutes.js';
 import { PI_ROUTES } from './piRoutes.js';
@@ -410,4 +411,4 @@ const audit: AdminRoute[] = [
   }),
 ];
 
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...USER_ROUTES, ...WEBHOOK_ROUTES, ...PRODUCT_ROUTES, ...WECHAT_ROUTES, ...PI_ROUTES, ...audit];
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...USER_ROUTES, ...WEBHOOK_ROUTES, ...PRODUCT_ROUTES, ...WECHAT_ROUTES, ...PI_ROUTES, ...CONSOLE_ROUTES, ...audit];

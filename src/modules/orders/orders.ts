@@ -278,3 +278,26 @@ export async function listOrders(db: Db, buyer: Pick<Buyer, 'appId' | 'uid'>, cu
   const orders = rows.map((r) => toView(r, lines.get(toNum(r.id)) ?? []));
   return { orders, cursor: orders.length === ORDER_PAGE_SIZE ? orders[orders.length - 1]!.id : 0 };
 }
+
+/** Most orders one page of `listAppOrders` returns. */
+export const MAX_APP_ORDER_PAGE = 200;
+
+/**
+ * The console's view of one app's orders (the developer console and the admin API): every buyer's, soft-deleted
+ * included (flagged by `deletedAt`), newest first, with `id < before` (exclusive cursor), optionally one state or one
+ * buyer uid. Bound to `appId`: another app's orders never appear.
+ */
+export async function listAppOrders(
+  db: Db,
+  appId: number,
+  filter: { state?: 0 | 1; uid?: string; before?: number; limit: number },
+): Promise<OrderView[]> {
+  let q = db.selectFrom('orders').selectAll().where('app_id', '=', appId);
+  if (filter.state !== undefined) q = q.where('state', '=', filter.state);
+  if (filter.uid !== undefined) q = q.where('uid', '=', filter.uid);
+  if (filter.before !== undefined) q = q.where('id', '<', filter.before);
+  const limit = Math.max(1, Math.min(MAX_APP_ORDER_PAGE, Math.floor(filter.limit)));
+  const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+  const lines = await linesOf(db, rows.map((r) => toNum(r.id)));
+  return rows.map((r) => toView(r, lines.get(toNum(r.id)) ?? []));
+}
