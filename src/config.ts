@@ -105,6 +105,8 @@ export interface Config {
   wechat: WechatSettings;
   /** The liveuser dialect's tokens and app selection (spec/liveuser.md §2.1, §7.1), from the `liveuser` section. */
   liveuser: LiveuserSettings;
+  /** The YOYOW dialect's node-wide settings (spec/yoyow.md Appendix A), from the `yoyow` section. */
+  yoyow: YoyowSettings;
 }
 
 export class ConfigError extends Error {
@@ -444,6 +446,132 @@ function kamiyaSettings(patch: unknown): KamiyaSettings {
   return k;
 }
 
+/** YOYOW fees in base units per operation (spec/yoyow.md §5.4); per-app overrides in the app's `yoyow.fees`. */
+export interface YoyowFees {
+  transfer: number;
+  post: number;
+  score_create: number;
+  reward_proxy: number;
+  license_create: number;
+  advertising_create: number;
+  advertising_update: number;
+  advertising_confirm: number;
+  advertising_buy: number;
+  advertising_ransom: number;
+}
+
+/** An asset exposed to the YOYOW dialect besides YOYO (spec/yoyow.md §5.2 `yoyow.assets`). */
+export interface YoyowExposedAsset {
+  /** The Plaza ledger asset's symbol. */
+  symbol: string;
+  /** Its YOYOW `asset_id` (≥ 1; 0 is YOYO). */
+  assetId: number;
+}
+
+/** The node-wide settings of the YOYOW dialect (spec/yoyow.md Appendix A), from the `yoyow` section. */
+export interface YoyowSettings {
+  /** Appkey of the app a request serves when neither `/apps/<appkey>` nor `X-Plaza-App` names one; '' = none. */
+  defaultApp: string;
+  /** §2.5: maximum age of a secure request's `time`, seconds (per-app override `secure_ageing`). */
+  secureAgeing: number;
+  /** §2.5: maximum lead of `time` over the server clock, seconds; 0 disables (per-app `secure_future_skew`). */
+  secureFutureSkew: number;
+  /** §2.5 step 6 (per-app `replay_protection`). */
+  replayProtection: boolean;
+  /** §2.3: largest POST body, bytes (never above the server's PLAZA_BODY_LIMIT_BYTES, which applies first). */
+  maxBody: number;
+  /** §3.1: every request is answered within this many seconds (HTTP 500 otherwise). */
+  requestTimeoutSeconds: number;
+  /** §4.27: the scan-login callback's timeout, seconds. */
+  scanLoginTimeoutSeconds: number;
+  /** §4.26: what the login QR code holds. */
+  qrFormat: 'json' | 'url';
+  /** §4.15: whether a default licence is created with each platform. */
+  defaultLicense: boolean;
+  /** §5.2: YOYO's max supply, base units. */
+  maxSupply: number;
+  /** §5.2: other assets exposed to the dialect. */
+  assets: YoyowExposedAsset[];
+  /** §5.3 csaf accrual. */
+  csaf: { rate: number; maxPerAccount: number; window: number; welcomeGrant: number };
+  /** Appendix A: largest csaf grant of one approval, base units. */
+  maxCsafPerApproval: number;
+  /** §5.9. */
+  advertising: { confirmedFeeRate: number; confirmedMinFee: number; ransomAfter: number };
+  /** §5.4. */
+  fees: YoyowFees;
+}
+
+export function defaultYoyowSettings(): YoyowSettings {
+  return {
+    defaultApp: '',
+    secureAgeing: 120,
+    secureFutureSkew: 300,
+    replayProtection: true,
+    maxBody: 1024 * 1024,
+    requestTimeoutSeconds: 30,
+    scanLoginTimeoutSeconds: 10,
+    qrFormat: 'json',
+    defaultLicense: true,
+    maxSupply: 200_000_000_000_000,
+    assets: [],
+    csaf: { rate: 864_000_000, maxPerAccount: 100_000_000, window: 604_800, welcomeGrant: 1_000_000 },
+    maxCsafPerApproval: 100_000_000,
+    advertising: { confirmedFeeRate: 10, confirmedMinFee: 2_000_000, ransomAfter: 604_800 },
+    fees: {
+      transfer: 1000,
+      post: 1000,
+      score_create: 1000,
+      reward_proxy: 1000,
+      license_create: 1000,
+      advertising_create: 1000,
+      advertising_update: 1000,
+      advertising_confirm: 1000,
+      advertising_buy: 1000,
+      advertising_ransom: 0,
+    },
+  };
+}
+
+function wholeIn(section: string, field: string, v: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(v) || v < min || v > max) throw new ConfigError('PLAZA_CONFIG_FILE', `"${section}.${field}" must be a whole number ${min}..${max}`);
+}
+
+/** The `yoyow` section, checked; the nested `csaf`, `advertising` and `fees` objects overlay member by member. */
+function yoyowSettings(patch: unknown): YoyowSettings {
+  const base = defaultYoyowSettings();
+  const y = overlay('yoyow', base, patch);
+  y.csaf = overlay('yoyow.csaf', base.csaf, y.csaf === base.csaf ? undefined : y.csaf);
+  y.advertising = overlay('yoyow.advertising', base.advertising, y.advertising === base.advertising ? undefined : y.advertising);
+  y.fees = overlay('yoyow.fees', base.fees, y.fees === base.fees ? undefined : y.fees);
+  y.defaultApp = y.defaultApp.toLowerCase();
+  if (y.defaultApp !== '' && !/^[0-9a-f]{32}$/.test(y.defaultApp)) throw new ConfigError('PLAZA_CONFIG_FILE', '"yoyow.defaultApp" must be an appkey (32 hex digits) or ""');
+  wholeIn('yoyow', 'secureAgeing', y.secureAgeing, 1, 30 * 86400);
+  wholeIn('yoyow', 'secureFutureSkew', y.secureFutureSkew, 0, 30 * 86400);
+  wholeIn('yoyow', 'maxBody', y.maxBody, 1024, 64 * 1024 * 1024);
+  wholeIn('yoyow', 'requestTimeoutSeconds', y.requestTimeoutSeconds, 1, 600);
+  wholeIn('yoyow', 'scanLoginTimeoutSeconds', y.scanLoginTimeoutSeconds, 1, 120);
+  wholeIn('yoyow', 'maxSupply', y.maxSupply, 1, Number.MAX_SAFE_INTEGER);
+  wholeIn('yoyow', 'maxCsafPerApproval', y.maxCsafPerApproval, 0, Number.MAX_SAFE_INTEGER);
+  if (y.qrFormat !== 'json' && y.qrFormat !== 'url') throw new ConfigError('PLAZA_CONFIG_FILE', '"yoyow.qrFormat" must be "json" or "url"');
+  wholeIn('yoyow.csaf', 'rate', y.csaf.rate, 1, Number.MAX_SAFE_INTEGER);
+  wholeIn('yoyow.csaf', 'maxPerAccount', y.csaf.maxPerAccount, 0, Number.MAX_SAFE_INTEGER);
+  wholeIn('yoyow.csaf', 'window', y.csaf.window, 0, Number.MAX_SAFE_INTEGER);
+  wholeIn('yoyow.csaf', 'welcomeGrant', y.csaf.welcomeGrant, 0, Number.MAX_SAFE_INTEGER);
+  wholeIn('yoyow.advertising', 'confirmedFeeRate', y.advertising.confirmedFeeRate, 0, 10_000);
+  wholeIn('yoyow.advertising', 'confirmedMinFee', y.advertising.confirmedMinFee, 0, Number.MAX_SAFE_INTEGER);
+  wholeIn('yoyow.advertising', 'ransomAfter', y.advertising.ransomAfter, 0, 10 * 365 * 86400);
+  for (const [op, fee] of Object.entries(y.fees)) wholeIn('yoyow.fees', op, fee, 0, Number.MAX_SAFE_INTEGER);
+  const ids = new Set<number>();
+  for (const a of y.assets) {
+    if (typeof a !== 'object' || a === null || typeof a.symbol !== 'string' || a.symbol === '') throw new ConfigError('PLAZA_CONFIG_FILE', '"yoyow.assets" entries are {"symbol", "assetId"}');
+    wholeIn('yoyow.assets', 'assetId', a.assetId, 1, 0xffffffff);
+    if (ids.has(a.assetId)) throw new ConfigError('PLAZA_CONFIG_FILE', `"yoyow.assets" names asset_id ${a.assetId} twice`);
+    ids.add(a.assetId);
+  }
+  return y;
+}
+
 const DAY_SECONDS = 86400;
 
 /**
@@ -517,6 +645,7 @@ export function loadConfig(env: Env = process.env): Config {
     kamiya: kamiyaSettings(file.kamiya),
     wechat: wechatSettings(file.wechat),
     liveuser: liveuserSettings(file.liveuser),
+    yoyow: yoyowSettings(file.yoyow),
     oidc: oidcSettings(env),
     pi: piSettings(env),
   };
@@ -550,6 +679,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     kamiya: defaultKamiyaSettings(),
     wechat: defaultWechatSettings(),
     liveuser: defaultLiveuserSettings(),
+    yoyow: defaultYoyowSettings(),
     ...overrides,
   };
 }

@@ -25,6 +25,8 @@ import { liveuserDialect } from './dialects/liveuser/plugin.js';
 import { horizonDialect } from './dialects/pi/horizon/plugin.js';
 import { piDialect } from './dialects/pi/plugin.js';
 import { ulordDialect } from './dialects/ulord/plugin.js';
+import { yoyowDialect } from './dialects/yoyow/plugin.js';
+import { purgeExpiredReplayKeys } from './dialects/yoyow/replayKeys.js';
 import type { DialectPlugin } from './http/dialect.js';
 import { healthRoutes } from './http/health.js';
 import { purgeExpiredKeys } from './http/idempotency.js';
@@ -39,7 +41,7 @@ import { oidcRoutes } from './oidc/routes.js';
 import { sandboxRoutes } from './sandbox/plugin.js';
 
 /** Every dialect and route set a production server mounts. */
-export const DIALECTS: readonly DialectPlugin[] = [piDialect, horizonDialect, kamiyaDialect, ulordDialect, liveuserDialect, adminApi];
+export const DIALECTS: readonly DialectPlugin[] = [piDialect, horizonDialect, kamiyaDialect, ulordDialect, liveuserDialect, yoyowDialect, adminApi];
 export const EXTRAS: NonNullable<BuildOptions['extras']> = [healthRoutes, metricsRoutes, openApiRoutes, webPages, uiPages, oidcRoutes, sandboxRoutes];
 
 /**
@@ -91,6 +93,7 @@ async function purgeDeadCredentials(database: Database, clock: Clock, log: Fasti
     email_tokens: purgeSpentEmailTokens,
     user_sessions: purgeExpiredUserSessions,
     wallet_tokens: purgeExpiredWalletTokens,
+    yoyow_replay_keys: purgeExpiredReplayKeys,
   };
   for (const [table, purge] of Object.entries(purges)) {
     try {

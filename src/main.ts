@@ -8,6 +8,9 @@ import { systemClock } from './core/clock.js';
 import { createSecretBox } from './core/crypto/secretbox.js';
 import { ensureAdminDeveloper, findDeveloperByUsername } from './core/identity/developers.js';
 import { verifyLedger } from './core/ledger/verify.js';
+// Modules that seal their own entries into blocks register them on import; `ledger verify` recomputes Merkle roots
+// over the same entries, so it loads every seal source even though it never starts the server.
+import './modules/yoyow/records.js';
 import { openDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 

@@ -23,6 +23,7 @@ import { USER_ROUTES } from './userRoutes.js';
 import { WEBHOOK_ROUTES } from './webhookRoutes.js';
 import { PRODUCT_ROUTES } from './productRoutes.js';
 import { WECHAT_ROUTES } from './wechatRoutes.js';
+import { YOYOW_ADMIN_ROUTES } from './yoyowRoutes.js';
 import { defineRoute, type AdminRoute } from './route.js';
 import { idParam, pathParams, type ObjectSchema, type Schema } from './schema.js';
 import {
@@ -411,4 +412,4 @@ const audit: AdminRoute[] = [
   }),
 ];
 
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...USER_ROUTES, ...WEBHOOK_ROUTES, ...PRODUCT_ROUTES, ...WECHAT_ROUTES, ...PI_ROUTES, ...CONSOLE_ROUTES, ...audit];
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...assets, ...accounts, ...transfers, ...blocks, ...apps, ...OPERATOR_ROUTES, ...CONTENT_ROUTES, ...USER_ROUTES, ...WEBHOOK_ROUTES, ...PRODUCT_ROUTES, ...WECHAT_ROUTES, ...PI_ROUTES, ...YOYOW_ADMIN_ROUTES, ...CONSOLE_ROUTES, ...audit];

@@ -439,6 +439,16 @@ export interface PaymentsTable {
   transaction_deadline: Int8 | null;
 }
 
+/** An accepted YOYOW secure-request ciphertext (dialects/yoyow, spec/yoyow.md §2.5): the replay guard of step 6. */
+export interface YoyowReplayKeysTable {
+  /** SHA-256 hex of `<app uid>|<mode>|<s>|<iv>|<ct>` (lowercase hex; `iv` empty in simple mode). */
+  key: string;
+  app_id: Int8;
+  created_at: Int8;
+  /** `max(time, now) + secure_ageing`: after it the ciphertext is expired anyway, so the row may be purged. */
+  expires_at: Int8;
+}
+
 /** A Stellar envelope the Pi ledger gateway accepted (modules/gateway): the replay record of `POST /horizon/transactions`. */
 export interface PiGatewayEnvelopesTable {
   id: Serial;
@@ -695,6 +705,88 @@ export interface WechatNotificationsTable {
   received_at: Int8;
 }
 
+/** yoyow keys (0015): one secp256k1 key per (uid, role); the private key sealed (purpose `yoyow.key`). */
+export interface YoyowKeysTable {
+  uid: Int8;
+  role: 'owner' | 'active' | 'secondary' | 'memo';
+  account_kind: 'user' | 'app';
+  /** `YYW…` text. */
+  public_key: string;
+  private_key_enc: string;
+  source: 'generated' | 'imported';
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+/** yoyow keys (0015): active public keys a user registered for their own wallet (public only). */
+export interface YoyowRegisteredKeysTable {
+  id: Serial;
+  uid: Int8;
+  public_key: string;
+  created_at: Int8;
+}
+
+/** yoyow chain (0014): chain-side state of a user, app or system account (modules/yoyow). */
+export interface YoyowAccountsTable {
+  uid: Int8;
+  kind: 'user' | 'app' | 'system';
+  system_role: string | null;
+  can_post: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  can_reply: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  can_rate: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  /** Seconds. */
+  csaf_settled_at: Int8;
+  csaf_carry: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  history_seq: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+/** yoyow chain (0014): node-wide object id counters, name = "space.type". */
+export interface YoyowCountersTable {
+  name: string;
+  next_instance: Int8;
+}
+
+/** yoyow chain (0014): one operation record per write; sealed into blocks. */
+export interface YoyowOperationsTable {
+  seq: Serial;
+  instance: Int8;
+  txid: string;
+  nonce: string;
+  op_type: number;
+  fields: string;
+  involved: string;
+  result: string | null;
+  transfer_txids: string;
+  block_number: Int8;
+  created_at: Int8;
+}
+
+/** yoyow chain (0014): per-account history entries. */
+export interface YoyowHistoryTable {
+  account_uid: Int8;
+  seq: Int8;
+  op_instance: Int8;
+  op_type: number;
+}
+
+/** yoyow chain (0014): platform authorisations (consents). */
+export interface YoyowConsentsTable {
+  id: Serial;
+  instance: Int8;
+  user_uid: Int8;
+  app_uid: Int8;
+  max_limit: Int8 | null;
+  cur_used: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  permission_flags: number;
+  memo: string | null;
+  suspended: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  status: 'active' | 'revoked';
+  created_at: Int8;
+  updated_at: Int8;
+}
+
 export interface DB {
   settings: SettingsTable;
   developer_roles: DeveloperRolesTable;
@@ -733,9 +825,15 @@ export interface DB {
   sandbox_wechat_prepays: SandboxWechatPrepaysTable;
   sandbox_wechat_notifications: SandboxWechatNotificationsTable;
   wallet_keys: WalletKeysTable;
+  yoyow_accounts: YoyowAccountsTable;
+  yoyow_counters: YoyowCountersTable;
+  yoyow_operations: YoyowOperationsTable;
+  yoyow_history: YoyowHistoryTable;
+  yoyow_consents: YoyowConsentsTable;
   wallet_tokens: WalletTokensTable;
   payments: PaymentsTable;
   pi_gateway_envelopes: PiGatewayEnvelopesTable;
+  yoyow_replay_keys: YoyowReplayKeysTable;
   wechat_unions: WechatUnionsTable;
   wechat_identities: WechatIdentitiesTable;
   liveuser_families: LiveuserFamiliesTable;
@@ -749,4 +847,6 @@ export interface DB {
   order_prepays: OrderPrepaysTable;
   order_payments: OrderPaymentsTable;
   wechat_notifications: WechatNotificationsTable;
+  yoyow_keys: YoyowKeysTable;
+  yoyow_registered_keys: YoyowRegisteredKeysTable;
 }

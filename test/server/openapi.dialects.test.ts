@@ -2,6 +2,9 @@
 // dialect's route table and its document cannot drift (every route documented, every declaration naming a route,
 // every error code from the dialect's catalogue with the body the dialect really renders, every documented route
 // really served), and `/openapi/*` and `/docs/*` answer with the right content types and link every document.
+import { internalError, secureError, transportError, yoyowError, YOYOW_ERRORS, YOYOW_TRANSPORT, type SecureFailure, type YoyowErrorName, type YoyowTransportName } from '../../src/dialects/yoyow/errors.js';
+import { YOYOW_OPERATION_DOCS } from '../../src/dialects/yoyow/openapi.js';
+import { YOYOW_ROUTES } from '../../src/dialects/yoyow/routes.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ADMIN_ROUTES } from '../../src/admin/routes.js';
@@ -28,7 +31,7 @@ import { http, startTestServer, type TestServer } from '../support/server.js';
 import { STORES } from '../support/stores.js';
 import { openApiProblems, schemaMismatches } from './openapiValidate.js';
 
-const NAMES = ['admin', 'pi', 'horizon', 'kamiya', 'ulord', 'liveuser'] as const;
+const NAMES = ['admin', 'pi', 'horizon', 'kamiya', 'ulord', 'liveuser', 'yoyow'] as const;
 type Json = Record<string, any>;
 
 /** Per dialect: its route table as (key, method, path), its declarations, its catalogue and its own error rendering. */
@@ -63,7 +66,21 @@ const DIALECT_TABLES = {
     catalogue: Object.keys(LIVEUSER_ERRORS),
     render: (code: string) => JSON.parse(liveuserErrorBody(code as LiveuserErrorId, 'detail text')),
   },
+  yoyow: {
+    routes: YOYOW_ROUTES.map((r) => ({ key: `${r.method} ${r.path}`, method: r.method, path: r.path })),
+    declared: Object.keys(YOYOW_OPERATION_DOCS),
+    catalogue: [...Object.keys(YOYOW_ERRORS), ...Object.keys(YOYOW_TRANSPORT)],
+    render: (code: string) => yoyowRender(code),
+  },
 } as const;
+
+/** The body YOYOW's own renderers give a catalogue entry (handled errors, or the transport's HTTP errors). */
+function yoyowRender(code: string): unknown {
+  if (['requestExpired', 'invalidOperationTime', 'invalidOperationSignature'].includes(code)) return JSON.parse(secureError(code as SecureFailure).body);
+  if (code in YOYOW_TRANSPORT) return JSON.parse(transportError(code as YoyowTransportName).body);
+  const [num, message] = YOYOW_ERRORS[code as YoyowErrorName];
+  return JSON.parse(code === 'internal' ? internalError().body : yoyowError(num, message).body);
+}
 
 /** Every operation of a document as (method, path, operation). */
 function operations(doc: Json): { method: string; path: string; op: Json }[] {
@@ -190,7 +207,15 @@ for (const kind of STORES) {
                 assert.ok(table.catalogue.includes(code), `${name} ${method} ${path}: ${code} is not in the catalogue`);
                 assert.equal(example.$ref, `#/components/examples/error-${code}`);
                 const rendered = table.render(code) as Json;
-                const httpStatus = rendered.code ?? rendered.status ?? (PI_ERRORS as Json)[code]?.http ?? (ULORD_ERRORS as Json)[code]?.http;
+                // YOYOW's `code` is the HTTP status only for its transport errors; handled errors are HTTP 200.
+                const httpStatus =
+                  name === 'yoyow'
+                    ? code in YOYOW_TRANSPORT
+                      ? YOYOW_TRANSPORT[code as YoyowTransportName][0]
+                      : code === 'internal'
+                        ? 500
+                        : 200
+                    : (rendered.code ?? rendered.status ?? (PI_ERRORS as Json)[code]?.http ?? (ULORD_ERRORS as Json)[code]?.http);
                 if (typeof httpStatus === 'number') assert.equal(Number(status), httpStatus, `${name} ${path}: ${code} under its status`);
               }
             }

@@ -41,6 +41,25 @@ export interface AppSettings {
   ulord?: { requireSecretForDeveloperWallet?: boolean };
   /** Pi payments (spec/pi.md §8); absent members take the defaults of modules/payments `appPiSettings`. */
   pi?: { network?: string; a2uEnabled?: boolean; a2uMaxOpenPerApp?: number };
+  /** YOYOW (spec/yoyow.md §2.2, §2.5, Appendix A); absent members take the node's `yoyow` settings or the spec's defaults. */
+  yoyow?: {
+    security_level?: 'simple' | 'standard';
+    secure_ageing?: number;
+    secure_future_skew?: number;
+    replay_protection?: boolean;
+    use_csaf?: boolean;
+    to_balance?: boolean;
+    wallet_url?: string;
+    callback_url?: string;
+    login_method?: 'post_json' | 'post_form' | 'get';
+    /** Seed §5.4 profile: `login` is the scan-login callback URL (§4.27). */
+    profile?: { login?: string; description?: string; image?: string; h5url?: string; packagename?: string; urlscheme?: string };
+    /** Consent defaults: permission flags (255) and suggested `max_limit` (base units as decimal text; absent = unlimited). */
+    consent_permission_flags?: number;
+    consent_max_limit?: string;
+    /** Per-operation fee overrides, base units (§5.4). */
+    fees?: Record<string, number>;
+  };
 }
 
 /** An app with its sealed secret, as read from the table (never leaves identity's callers unsealed by accident). */

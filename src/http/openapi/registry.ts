@@ -7,9 +7,10 @@ import { liveuserApi } from '../../dialects/liveuser/openapi.js';
 import { horizonApi } from '../../dialects/pi/horizon/openapi.js';
 import { piApi } from '../../dialects/pi/openapi.js';
 import { ulordApi } from '../../dialects/ulord/openapi.js';
+import { yoyowApi } from '../../dialects/yoyow/openapi.js';
 import { adminApi } from './admin.js';
 import type { ApiDescription } from './model.js';
 
 export function allApis(): ApiDescription[] {
-  return [adminApi(ADMIN_ROUTES), piApi(), horizonApi(), kamiyaApi(), ulordApi(), liveuserApi()];
+  return [adminApi(ADMIN_ROUTES), piApi(), horizonApi(), kamiyaApi(), ulordApi(), liveuserApi(), yoyowApi()];
 }
