@@ -22,6 +22,8 @@ import * as m0012 from './migrations/0012_wechat.js';
 import * as m0013 from './migrations/0013_yoyow_transport.js';
 import * as m0014 from './migrations/0014_yoyow_chain.js';
 import * as m0015 from './migrations/0015_yoyow_keys.js';
+import * as m0016 from './migrations/0016_yoyow_posts.js';
+import * as m0017 from './migrations/0017_yoyow_ads.js';
 
 export interface MigrationContext {
   store: StoreKind;
@@ -49,6 +51,8 @@ const MIGRATIONS: Record<string, PlazaMigration> = {
   '0013_yoyow_transport': m0013,
   '0014_yoyow_chain': m0014,
   '0015_yoyow_keys': m0015,
+  '0016_yoyow_posts': m0016,
+  '0017_yoyow_ads': m0017,
 };
 
 /** Every migration, in the order they apply. */
