@@ -50,6 +50,16 @@ const page: Record<string, Schema> = {
 
 const symbolPattern = '^[A-Z][A-Z0-9]{1,11}$';
 
+/** `order=desc` with the `before` cursor: newest first without knowing the head (the console's live lists). */
+const newestPage: Record<string, Schema> = {
+  order: { type: 'string', enum: ['asc', 'desc'], description: 'asc (default): oldest first; desc: newest first.' },
+  before: { type: 'integer', minimum: 1, description: 'Return items before this number / seq (exclusive cursor; pairs with order=desc).' },
+};
+
+function newestOf(query: Record<string, unknown>): { newestFirst: boolean; before?: number } {
+  return { newestFirst: query.order === 'desc', ...(query.before !== undefined ? { before: query.before as number } : {}) };
+}
+
 function pageOf(query: Record<string, unknown>): { after: number; limit: number } {
   return { after: (query.after as number | undefined) ?? 0, limit: (query.limit as number | undefined) ?? DEFAULT_PAGE };
 }
@@ -248,12 +258,12 @@ const transfers: AdminRoute[] = [
     method: 'GET',
     path: '/admin/v1/transfers',
     operationId: 'listTransfers',
-    summary: 'List transfers, oldest first',
+    summary: 'List transfers, oldest first (order=desc: newest first)',
     tag: 'transfers',
     access: 'admin',
     query: {
       type: 'object',
-      properties: { account_id: { type: 'integer', minimum: 1 }, block: { type: 'integer', minimum: 1 }, ...page },
+      properties: { account_id: { type: 'integer', minimum: 1 }, block: { type: 'integer', minimum: 1 }, ...page, ...newestPage },
     },
     status: 200,
     response: listOf(transferSchema),
@@ -263,6 +273,8 @@ const transfers: AdminRoute[] = [
         accountId: query.account_id as number | undefined,
         blockNumber: query.block as number | undefined,
         afterSeq: pageOf(query).after,
+        ...(newestOf(query).before !== undefined ? { beforeSeq: newestOf(query).before } : {}),
+        newestFirst: newestOf(query).newestFirst,
         limit: pageOf(query).limit,
       });
       const asset = assetCache(db);
@@ -294,15 +306,16 @@ const blocks: AdminRoute[] = [
     method: 'GET',
     path: '/admin/v1/blocks',
     operationId: 'listBlocks',
-    summary: 'List sealed blocks, oldest first',
+    summary: 'List sealed blocks, oldest first (order=desc: newest first)',
     tag: 'blocks',
     access: 'admin',
-    query: { type: 'object', properties: { ...page } },
+    query: { type: 'object', properties: { ...page, ...newestPage } },
     status: 200,
     response: listOf(blockSchema),
     errors: ['invalid_request'],
     async handler({ db, query }) {
-      return (await listBlocks(db, { afterNumber: pageOf(query).after, limit: pageOf(query).limit })).map(blockView);
+      const { newestFirst, before } = newestOf(query);
+      return (await listBlocks(db, { afterNumber: pageOf(query).after, ...(before !== undefined ? { beforeNumber: before } : {}), newestFirst, limit: pageOf(query).limit })).map(blockView);
     },
   }),
   defineRoute({

@@ -249,6 +249,10 @@ export interface ListTransfersQuery {
   after?: number;
   /** Page size, default 50. */
   limit?: number;
+  /** asc (default): oldest first; desc: newest first. */
+  order?: "asc" | "desc";
+  /** Return items before this number / seq (exclusive cursor; pairs with order=desc). */
+  before?: number;
 }
 
 export type ListTransfersResponse = Array<{
@@ -308,6 +312,10 @@ export interface ListBlocksQuery {
   after?: number;
   /** Page size, default 50. */
   limit?: number;
+  /** asc (default): oldest first; desc: newest first. */
+  order?: "asc" | "desc";
+  /** Return items before this number / seq (exclusive cursor; pairs with order=desc). */
+  before?: number;
 }
 
 export type ListBlocksResponse = Array<{
@@ -2165,7 +2173,7 @@ export abstract class GeneratedAdminMethods {
     return this.transport.call('unfreezeAccount', ADMIN_OPERATIONS.unfreezeAccount, input, options) as Promise<UnfreezeAccountResponse>;
   }
 
-  /** List transfers, oldest first. `GET /admin/v1/transfers` (admin). */
+  /** List transfers, oldest first (order=desc: newest first). `GET /admin/v1/transfers` (admin). */
   listTransfers(input?: AdminOperations['listTransfers']['input'], options?: RequestOptions): Promise<ListTransfersResponse> {
     return this.transport.call('listTransfers', ADMIN_OPERATIONS.listTransfers, input, options) as Promise<ListTransfersResponse>;
   }
@@ -2175,7 +2183,7 @@ export abstract class GeneratedAdminMethods {
     return this.transport.call('getTransfer', ADMIN_OPERATIONS.getTransfer, input, options) as Promise<GetTransferResponse>;
   }
 
-  /** List sealed blocks, oldest first. `GET /admin/v1/blocks` (admin). */
+  /** List sealed blocks, oldest first (order=desc: newest first). `GET /admin/v1/blocks` (admin). */
   listBlocks(input?: AdminOperations['listBlocks']['input'], options?: RequestOptions): Promise<ListBlocksResponse> {
     return this.transport.call('listBlocks', ADMIN_OPERATIONS.listBlocks, input, options) as Promise<ListBlocksResponse>;
   }

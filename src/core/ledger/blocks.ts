@@ -137,10 +137,15 @@ export async function headBlock(db: Db): Promise<Block | null> {
   return row ? blockFromRow(row) : null;
 }
 
-export async function listBlocks(db: Db, filter: { afterNumber?: number; limit: number }): Promise<Block[]> {
+/**
+ * Sealed blocks in number order between the exclusive cursors `afterNumber` and `beforeNumber`; `newestFirst` reads
+ * them from the top down (the explorer's live list pages backwards with `beforeNumber`).
+ */
+export async function listBlocks(db: Db, filter: { afterNumber?: number; beforeNumber?: number; newestFirst?: boolean; limit: number }): Promise<Block[]> {
   let q = db.selectFrom('ledger_blocks').selectAll();
   if (filter.afterNumber !== undefined) q = q.where('number', '>', filter.afterNumber);
-  const rows = await q.orderBy('number').limit(clampLimit(filter.limit)).execute();
+  if (filter.beforeNumber !== undefined) q = q.where('number', '<', filter.beforeNumber);
+  const rows = await q.orderBy('number', filter.newestFirst ? 'desc' : 'asc').limit(clampLimit(filter.limit)).execute();
   return rows.map(blockFromRow);
 }
 

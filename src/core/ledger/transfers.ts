@@ -428,7 +428,7 @@ export async function getTransfer(db: Db, idOrTxid: string): Promise<Transfer | 
 
 export async function listTransfers(
   db: Db,
-  filter: { accountId?: number; blockNumber?: number; kind?: string; afterSeq?: number; limit: number },
+  filter: { accountId?: number; blockNumber?: number; kind?: string; afterSeq?: number; beforeSeq?: number; newestFirst?: boolean; limit: number },
 ): Promise<Transfer[]> {
   let q = db.selectFrom('ledger_transfers').selectAll();
   const accountId = filter.accountId;
@@ -436,6 +436,8 @@ export async function listTransfers(
   if (filter.blockNumber !== undefined) q = q.where('block_number', '=', filter.blockNumber);
   if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
   if (filter.afterSeq !== undefined) q = q.where('seq', '>', filter.afterSeq);
-  const rows = await q.orderBy('seq').limit(clampLimit(filter.limit)).execute();
+  // `beforeSeq` + `newestFirst` page an account's history from the newest transfer down.
+  if (filter.beforeSeq !== undefined) q = q.where('seq', '<', filter.beforeSeq);
+  const rows = await q.orderBy('seq', filter.newestFirst ? 'desc' : 'asc').limit(clampLimit(filter.limit)).execute();
   return rows.map(transferFromRow);
 }

@@ -5,6 +5,7 @@ import { useAsync } from '../shared/hooks';
 import { Link, match, navigate, useLocation } from '../shared/router';
 import { Button, ErrorBanner, Loading } from '../shared/ui';
 import { AdminAssets } from './pages/AdminAssets';
+import { AdminAudit } from './pages/AdminAudit';
 import { AdminAppTypes } from './pages/AdminAppTypes';
 import { AdminDevelopers } from './pages/AdminDevelopers';
 import { AdminRoles } from './pages/AdminRoles';
@@ -41,6 +42,7 @@ function route(path: string, me: Me): ReactNode {
   if (path === '/admin/developers') return <AdminDevelopers />;
   if (path === '/admin/roles') return <AdminRoles />;
   if (path === '/admin/app-types') return <AdminAppTypes />;
+  if (path === '/admin/audit') return <AdminAudit />;
   return <NotFound />;
 }
 
@@ -53,6 +55,7 @@ const NAV: ReadonlyArray<{ to: string; text: string; admin: boolean }> = [
   { to: '/admin/app-types', text: 'App types', admin: true },
   { to: '/admin/assets', text: 'Assets', admin: true },
   { to: '/admin/operator', text: 'Operator', admin: true },
+  { to: '/admin/audit', text: 'Audit log', admin: true },
 ];
 
 function Frame({ me, children }: { me: Me | null; children: ReactNode }) {

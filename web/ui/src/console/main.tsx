@@ -2,6 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../shared/styles.css';
+import './console.css';
 import { setBase } from '../shared/router';
 import { App } from './App';
 

@@ -230,3 +230,44 @@ export interface ContentItem {
   views: number;
   created_at: string;
 }
+
+/** A liveuser product (GET /apps/:id/products); prices are integer fen. */
+export interface ProductGrant {
+  asset: string;
+  sub_balance: string;
+  amount: string;
+}
+
+export interface Product {
+  product_id: string;
+  app_id: number;
+  name: string;
+  price_cent: number;
+  description: string;
+  grant: ProductGrant | null;
+  snapshot: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface ProductSnapshot {
+  snapshot: number;
+  created_at: string;
+  detail: string;
+}
+
+export interface ProductWithSnapshots extends Product {
+  snapshots: ProductSnapshot[];
+}
+
+/** One audit log entry (GET /audit). */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  details: Record<string, unknown>;
+  request_id: string | null;
+}

@@ -9,9 +9,11 @@ import type { AppSummary } from '../types';
 import { AppAccess } from './AppAccess';
 import { AppKeys } from './AppKeys';
 import { AppPayments } from './AppPayments';
+import { AppProducts } from './AppProducts';
 import { AppPi } from './AppPi';
 import { AppCharges } from './AppCharges';
 import { AppContent } from './AppContent';
+import { AppControls } from './AppControls';
 import { AppOrders } from './AppOrders';
 import { AppWebhooks } from './AppWebhooks';
 import { AppWechat } from './AppWechat';
@@ -22,12 +24,17 @@ const TABS = [
   ['access', 'Access'],
   ['webhooks', 'Webhooks'],
   ['payments', 'Payments'],
+  ['products', 'Products'],
   ['orders', 'Orders'],
   ['charges', 'Charges'],
   ['content', 'Content'],
   ['pi', 'Pi'],
   ['wechat', 'WeChat'],
+  ['controls', 'Controls'],
 ] as const;
+
+/** Tabs only admins see (the routes behind them are admin-only). */
+const ADMIN_TABS: readonly string[] = ['controls'];
 
 type Tab = (typeof TABS)[number][0];
 
@@ -35,7 +42,7 @@ function isTab(t: string): t is Tab {
   return TABS.some(([id]) => id === t);
 }
 
-function body(tab: Tab, app: AppSummary, admin: boolean): ReactNode {
+function body(tab: Tab, app: AppSummary, admin: boolean, reload: () => void): ReactNode {
   switch (tab) {
     case 'keys':
       return <AppKeys app={app} />;
@@ -45,16 +52,20 @@ function body(tab: Tab, app: AppSummary, admin: boolean): ReactNode {
       return <AppWebhooks appId={app.id} />;
     case 'payments':
       return <AppPayments appId={app.id} />;
+    case 'products':
+      return <AppProducts appId={app.id} />;
     case 'orders':
       return <AppOrders appId={app.id} />;
     case 'charges':
       return <AppCharges appId={app.id} admin={admin} />;
     case 'content':
-      return <AppContent appId={app.id} />;
+      return <AppContent appId={app.id} admin={admin} />;
     case 'pi':
       return <AppPi appId={app.id} />;
     case 'wechat':
       return <AppWechat appId={app.id} />;
+    case 'controls':
+      return <AppControls appId={app.id} onChanged={reload} />;
   }
 }
 
@@ -62,7 +73,7 @@ export function AppDetail({ id, tab, admin }: { id: number; tab: string; admin: 
   const app = useAsync(() => api.get<AppSummary>(`/apps/${id}`), [id]);
   const label = TABS.find(([t]) => t === tab)?.[1] ?? '';
   usePageTitle(app.data ? `${app.data.name} · ${label}` : 'App');
-  if (!isTab(tab)) return <NotFound />;
+  if (!isTab(tab) || (!admin && ADMIN_TABS.includes(tab))) return <NotFound />;
   return (
     <main id="main" className="page">
       <p className="crumbs">
@@ -88,8 +99,8 @@ export function AppDetail({ id, tab, admin }: { id: number; tab: string; admin: 
               </li>
             </ul>
           </div>
-          <Tabs label="App sections" current={tab} tabs={TABS.map(([t, text]) => ({ id: t, text, to: t === 'keys' ? `/apps/${id}` : `/apps/${id}/${t}` }))} />
-          <section aria-label={label}>{body(tab, app.data, admin)}</section>
+          <Tabs label="App sections" current={tab} tabs={TABS.filter(([t]) => admin || !ADMIN_TABS.includes(t)).map(([t, text]) => ({ id: t, text, to: t === 'keys' ? `/apps/${id}` : `/apps/${id}/${t}` }))} />
+          <section aria-label={label}>{body(tab, app.data, admin, app.reload)}</section>
         </>
       ) : app.error ? (
         <>

@@ -12,33 +12,11 @@ import { VolumeChart } from './VolumeChart';
 const SHOWN = 12;
 const POLL_MS = 2000;
 
-const after = (n: number, limit: number) => api.get<Block[]>('/blocks', { after: n, limit });
-
 /**
- * The newest sealed blocks. The API lists blocks ascending after a cursor, so the head is found by probing
- * (exponential steps, then bisection: a few dozen small requests even for millions of blocks), never by paging
- * through the whole chain.
+ * The newest sealed blocks above `head` (all of them when 0), newest first, in one request (order=desc): a poll asks
+ * only for what is new, and however many blocks were sealed since, the list shows the newest.
  */
-async function newestBlocks(): Promise<Block[]> {
-  const first = await after(0, 1);
-  if (first.length === 0) return [];
-  let lo = first[0]!.number;
-  let step = 1;
-  let hi = lo + step;
-  while ((await after(hi - 1, 1)).length > 0) {
-    lo = hi;
-    step *= 2;
-    hi = lo + step;
-  }
-  // Now block `lo` exists and no block is numbered >= hi.
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if ((await after(mid - 1, 1)).length > 0) lo = mid;
-    else hi = mid;
-  }
-  const list = await after(Math.max(0, lo - SHOWN), SHOWN);
-  return list.reverse();
-}
+const newestBlocks = (head = 0) => api.get<Block[]>('/blocks', { order: 'desc', after: head, limit: SHOWN });
 
 function Lookup() {
   const [kind, setKind] = useState('tx');
@@ -75,10 +53,10 @@ function LiveBlocks() {
     if (busy.current || blocks === null) return;
     busy.current = true;
     const head = blocks[0]?.number ?? 0;
-    after(head, 50)
+    newestBlocks(head)
       .then((fresh) => {
         setError(null);
-        if (fresh.length > 0) setBlocks((old) => [...fresh.reverse(), ...(old ?? [])].slice(0, SHOWN));
+        if (fresh.length > 0) setBlocks((old) => [...fresh, ...(old ?? [])].slice(0, SHOWN));
       })
       .catch((err: unknown) => setError(messageOf(err)))
       .finally(() => {

@@ -1,4 +1,4 @@
-// One ledger account: owner, balances, freeze switch, and its history (transfers touching it), 25 a page.
+// One ledger account: owner, balances, freeze switch, and its history (transfers touching it), newest first, 25 a page.
 import { useState } from 'react';
 import { messageOf } from '../../shared/api';
 import { useAsync, usePaged } from '../../shared/hooks';
@@ -11,7 +11,8 @@ import { TransferTable } from './TransferTable';
 export function LedgerAccount({ id }: { id: number }) {
   usePageTitle(`Account ${id}`);
   const account = useAsync(() => api.get<Account>(`/accounts/${id}`), [id]);
-  const history = usePaged((after: number | undefined, limit) => api.get<Transfer[]>('/transfers', { account_id: id, after, limit }), (t) => t.seq, [id], 25);
+  // Newest first: the latest movement is what an admin looking at an account wants to see.
+  const history = usePaged((before: number | undefined, limit) => api.get<Transfer[]>('/transfers', { account_id: id, order: 'desc', before, limit }), (t) => t.seq, [id], 25);
   const [error, setError] = useState<string | null>(null);
   const a = account.data;
 
