@@ -787,6 +787,91 @@ export interface YoyowConsentsTable {
   updated_at: Int8;
 }
 
+/** yoyow advertising (0017): advertising slots (modules/ads). */
+export interface YoyowAdsTable {
+  id: Serial;
+  instance: Int8;
+  platform_uid: Int8;
+  aid: Int8;
+  description: string;
+  unit_price: Int8;
+  unit_time: Int8;
+  on_sell: number;
+  last_order_sequence: ColumnType<bigint | number, bigint | number | undefined, bigint | number>;
+  publish_time: Int8;
+  last_update_time: Int8;
+}
+
+/** yoyow advertising (0017): advertising orders (modules/ads). */
+export interface YoyowAdOrdersTable {
+  id: Serial;
+  instance: Int8;
+  platform_uid: Int8;
+  aid: Int8;
+  oid: Int8;
+  buyer_uid: Int8;
+  price: Int8;
+  buy_number: Int8;
+  start_time: Int8;
+  end_time: Int8;
+  buy_request_time: Int8;
+  status: 'advertising_undetermined' | 'advertising_accepted' | 'advertising_refused' | 'advertising_ransom';
+  handle_time: Int8 | null;
+  memo: string | null;
+  extra_data: string;
+}
+
+/** yoyow posts (0016): licences `2.17.<i>`, numbered per platform. */
+export interface YoyowLicensesTable {
+  id: Serial;
+  instance: Int8;
+  platform_uid: Int8;
+  license_lid: Int8;
+  type: number;
+  hash_value: string;
+  extra_data: string;
+  title: string;
+  body: string;
+  created_at: Int8;
+}
+
+/** yoyow posts (0016): posts `1.7.<i>`; `receiptors` is JSON text. */
+export interface YoyowPostsTable {
+  id: Serial;
+  instance: Int8;
+  platform_uid: Int8;
+  poster_uid: Int8;
+  post_pid: Int8;
+  post_type: number;
+  origin_platform: Int8 | null;
+  origin_poster: Int8 | null;
+  origin_post_pid: Int8 | null;
+  hash_value: string;
+  extra_data: string;
+  title: string;
+  body: string;
+  receiptors: string;
+  forward_price: Int8 | null;
+  license_lid: Int8;
+  permission_flags: Int8;
+  created_at: Int8;
+  updated_at: Int8;
+}
+
+/** yoyow posts (0016): scores `2.16.<i>`, one per account per post. */
+export interface YoyowScoresTable {
+  id: Serial;
+  instance: Int8;
+  post_instance: Int8;
+  from_account_uid: Int8;
+  platform_uid: Int8;
+  poster_uid: Int8;
+  post_pid: Int8;
+  score: number;
+  csaf: Int8;
+  created_at: Int8;
+}
+
 export interface DB {
   settings: SettingsTable;
   developer_roles: DeveloperRolesTable;
@@ -849,4 +934,9 @@ export interface DB {
   wechat_notifications: WechatNotificationsTable;
   yoyow_keys: YoyowKeysTable;
   yoyow_registered_keys: YoyowRegisteredKeysTable;
+  yoyow_licenses: YoyowLicensesTable;
+  yoyow_posts: YoyowPostsTable;
+  yoyow_scores: YoyowScoresTable;
+  yoyow_ads: YoyowAdsTable;
+  yoyow_ad_orders: YoyowAdOrdersTable;
 }

@@ -152,6 +152,12 @@ export async function getUserByUid(db: Db, uid: number): Promise<User | null> {
   return r ? toUser(r) : null;
 }
 
+/** A global user by their exact username (case-sensitive, as YOYOW account names are); null when none. */
+export async function getUserByUsername(db: Db, username: string): Promise<User | null> {
+  const r = await globalUsers(db).where('username', '=', username).executeTakeFirst();
+  return r ? toUser(r) : null;
+}
+
 /** The password hash of a global user (for a check the caller runs outside a transaction); null when none. */
 export async function getUserPasswordHash(db: Db, id: number): Promise<string | null> {
   const r = await globalUsers(db).where('id', '=', id).executeTakeFirst();

@@ -19,14 +19,18 @@ import { YOYO_PRECISION, YOYO_SYMBOL, type Db, type YoyowAccountRef } from './ty
 export const SUBS = ['balance', 'prepaid', 'csaf'] as const;
 export type Sub = (typeof SUBS)[number];
 
-/** The node's system accounts: the YOYO issuer (subs may go negative) and the node (registrar, block producer). */
-export const SYSTEM_ROLES = ['issuer', 'node'] as const;
+/**
+ * The node's system accounts: the YOYO issuer (subs may go negative), the node (registrar, block producer) and the
+ * advertising escrow (modules/ads: buyers' prices held until confirm, refusal or ransom; kept ≥ 0 like any account).
+ */
+export const SYSTEM_ROLES = ['issuer', 'node', 'escrow'] as const;
 export type SystemRole = (typeof SYSTEM_ROLES)[number];
 
 export interface ChainInfo {
   assetId: number;
   issuerUid: number;
   nodeUid: number;
+  escrowUid: number;
 }
 
 export function ledgerOwner(ref: Pick<YoyowAccountRef, 'kind' | 'uid' | 'systemRole'>): AccountOwner {
@@ -46,8 +50,10 @@ export async function readChainInfo(db: Db): Promise<ChainInfo | null> {
   const system = await readSystem(db);
   const issuerUid = system.get('issuer');
   const nodeUid = system.get('node');
-  if (issuerUid === undefined || nodeUid === undefined) return null;
-  return { assetId: asset.id, issuerUid, nodeUid };
+  const escrowUid = system.get('escrow');
+  // A store created before a role existed gets it from the next ensureYoyowChain (null here sends it there).
+  if (issuerUid === undefined || nodeUid === undefined || escrowUid === undefined) return null;
+  return { assetId: asset.id, issuerUid, nodeUid, escrowUid };
 }
 
 /**
@@ -79,7 +85,7 @@ export async function ensureYoyowChain(db: Db, clock: Clock): Promise<ChainInfo>
         await ensureAccount(trx, { owner: ledgerOwner({ kind: 'system', uid, systemRole: role }), assetId: asset.id, sub, allowNegative: role === 'issuer' }, clock);
       }
     }
-    return { assetId: asset.id, issuerUid: after.get('issuer')!, nodeUid: after.get('node')! };
+    return { assetId: asset.id, issuerUid: after.get('issuer')!, nodeUid: after.get('node')!, escrowUid: after.get('escrow')! };
   };
   return db.isTransaction ? run(db as Transaction<DB>) : (db as import('kysely').Kysely<DB>).transaction().execute(run);
 }
