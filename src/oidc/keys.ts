@@ -2,7 +2,8 @@
 // under the master key and kept in `settings` under `oidc.jwks`; every process loads the same set, so a token signed by
 // one verifies against the JWKS served by another. The first process to start inserts its set; a racing one keeps
 // whichever landed first. Cookie-signing keys are derived from the master key (HKDF), so nothing more is stored.
-import { generateKeyPairSync, hkdfSync, randomUUID, type JsonWebKey } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type JsonWebKey } from 'node:crypto';
+import { derivedKey } from '../core/crypto/derive.js';
 import type { Kysely } from 'kysely';
 import type { SecretBox } from '../core/crypto/secretbox.js';
 import type { DB } from '../db/schema.js';
@@ -47,5 +48,5 @@ export async function loadSigningKeys(db: Kysely<DB>, box: SecretBox): Promise<P
 
 /** Keys for the provider's signed cookies: HKDF-SHA256 of the master key, so every process agrees. */
 export function cookieKeys(masterKey: Buffer): string[] {
-  return [Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'plaza.oidc.cookies', 32)).toString('base64url')];
+  return [derivedKey(masterKey, 'plaza.oidc.cookies').toString('base64url')];
 }

@@ -3,7 +3,8 @@
 // the master key. Another site can make a browser send the cookie (not on a cross-site POST, thanks to
 // SameSite=Lax, but older browsers and same-site subdomains may) but can neither read it nor compute the HMAC, so it
 // cannot fill the field. Nothing is stored server-side, so it works before sign-in and across processes.
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { derivedKey } from '../core/crypto/derive.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../core/crypto/tokens.js';
 import type { Services } from '../services.js';
@@ -13,18 +14,11 @@ export const CSRF_COOKIE = 'plaza_csrf';
 /** The form field that carries the token. */
 export const CSRF_FIELD = 'csrf';
 
-const keys = new WeakMap<Buffer, Buffer>();
 /** A cookie value set on this request's reply (the browser does not send it back until the next request). */
 const issued = new WeakMap<FastifyRequest, string>();
 
 function csrfKey(services: Services): Buffer {
-  const master = services.config.masterKey;
-  let key = keys.get(master);
-  if (!key) {
-    key = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'plaza.web.csrf', 32));
-    keys.set(master, key);
-  }
-  return key;
+  return derivedKey(services.config.masterKey, 'plaza.web.csrf');
 }
 
 function sign(services: Services, value: string): string {

@@ -12,7 +12,8 @@
 //
 // A token works only while its grant is live, its user enabled and its app live and not banned: these are checked
 // on every use (and revoking a grant or disabling a user also revokes the rows), so each takes effect at once.
-import { createHmac, hkdfSync, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { derivedKey } from '../crypto/derive.js';
 import type { Clock } from '../clock.js';
 import { newToken, safeEqual, sha256Hex } from '../crypto/tokens.js';
 import { toNum } from '../../db/values.js';
@@ -183,7 +184,7 @@ export async function rotateRefreshToken(
 
 /** The HMAC key of login tokens: HKDF-SHA256 of the master key (no salt), info `plaza.kamiya.login-token`. */
 export function loginTokenKey(masterKey: Buffer): Buffer {
-  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), LOGIN_TOKEN_INFO, 32));
+  return derivedKey(masterKey, LOGIN_TOKEN_INFO);
 }
 
 function loginTokenHash(token: string, key: Buffer): string {

@@ -2,7 +2,8 @@
 // `sign`, optional `state`) — the app, its secondary-key signature and the age of `time` — the admission stamp that
 // lets a checked link survive the sign-in round trip, the consent card with permission flags and a lowerable
 // `max_limit`, and recording the consent through modules/yoyow.
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { derivedKey } from '../../../core/crypto/derive.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { safeEqual } from '../../../core/crypto/tokens.js';
 import { getApp, type StoredApp } from '../../../core/identity/apps.js';
@@ -56,16 +57,8 @@ export function linkFields(source: URLSearchParams | Record<string, unknown>): P
   return out;
 }
 
-const keys = new WeakMap<Buffer, Buffer>();
-
 function admissionKey(services: Services): Buffer {
-  const master = services.config.masterKey;
-  let key = keys.get(master);
-  if (!key) {
-    key = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'plaza.yoyow.admission', 32));
-    keys.set(master, key);
-  }
-  return key;
+  return derivedKey(services.config.masterKey, 'plaza.yoyow.admission');
 }
 
 function stampMac(services: Services, link: LoginLink, at: number): string {
