@@ -344,7 +344,10 @@ for (const kind of STORES) {
       // A deep link opens the tab directly.
       await page.goto(`${base}/console/apps/${appId}/access`);
       await page.getByRole('heading', { level: 1, name: 'Moonlit Tea' }).waitFor();
-      assert.equal(await page.getByLabel('Allowed origins').inputValue(), 'https://tea.example');
+      // The heading comes with the app; the access lists load after it.
+      const origins = page.getByLabel('Allowed origins');
+      for (const until = Date.now() + 10_000; (await origins.inputValue()) === '' && Date.now() < until; ) await page.waitForTimeout(50);
+      assert.equal(await origins.inputValue(), 'https://tea.example');
 
       // A reload keeps the session (sessionStorage); signing out drops it and revokes the token.
       const token = await inPage<string | null>(page, TOKEN);
