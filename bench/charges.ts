@@ -14,12 +14,8 @@
 // Writes bench/results/charges-<date>.json and bench/results/charges-latest.md (the ledger bench keeps latest.md).
 // Run: `npm run bench:charges`; PLAZA_BENCH_MS (per workload and store, default 9000), PLAZA_BENCH_SLICES (3),
 // PLAZA_BENCH_CONCURRENCY (16), PLAZA_BENCH_STORES (sqlite,postgres), PLAZA_BENCH_PG_URL.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import { identityDeps } from '../src/admin/deps.js';
 import { testConfig } from '../src/config.js';
 import { systemClock } from '../src/core/clock.js';
@@ -31,7 +27,8 @@ import { markEmailVerified, registerUser } from '../src/core/identity/users.js';
 import { ensureAsset } from '../src/core/ledger/assets.js';
 import { issue } from '../src/core/ledger/transfers.js';
 import { verifyLedger } from '../src/core/ledger/verify.js';
-import { dropPostgresSchema, type StoreKind } from '../src/db/database.js';
+import { concat, createLoader, openBenchStore, percentile, type Loader } from './support.js';
+import type { StoreKind } from '../src/db/database.js';
 import { KAMIYA_GRANT_KIND, KAMIYA_GRANT_SCOPES } from '../src/dialects/kamiya/loginPage.js';
 import { KAMIYA_ROUTES } from '../src/dialects/kamiya/routes.js';
 import { startPlaza, type RunningPlaza } from '../src/lifecycle.js';
@@ -39,7 +36,6 @@ import { creditAssetId, ensureUserAccounts } from '../src/modules/billing/accoun
 import { KIND_CHARGE } from '../src/modules/billing/service.js';
 import type { SliceRequest, SliceResult } from './httpLoad.js';
 
-const PG_URL = process.env.PLAZA_BENCH_PG_URL ?? process.env.PLAZA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DURATION_MS = Number(process.env.PLAZA_BENCH_MS ?? 9000);
 const SLICES = Math.max(1, Number(process.env.PLAZA_BENCH_SLICES ?? 3));
 const CONCURRENCY = Math.max(1, Number(process.env.PLAZA_BENCH_CONCURRENCY ?? 16));
@@ -118,32 +114,7 @@ function workloads(f: Fixture, withCharges: boolean): Workload[] {
   return list;
 }
 
-function createLoader(): { run(req: SliceRequest): Promise<SliceResult>; stop(): Promise<number> } {
-  // Node 20 does not carry the parent's tsx loader into a worker (not even with execArgv), so a small boot script
-  // loads the TypeScript entry through tsx's API.
-  const entry = new URL('./httpLoad.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
-  const worker = new Worker(boot, { eval: true });
-  return {
-    run: (req) =>
-      new Promise<SliceResult>((resolve, reject) => {
-        const onError = (err: Error) => {
-          worker.off('message', onMessage);
-          reject(err);
-        };
-        const onMessage = (result: SliceResult) => {
-          worker.off('error', onError);
-          resolve(result);
-        };
-        worker.once('message', onMessage);
-        worker.once('error', onError);
-        worker.postMessage(req);
-      }),
-    stop: () => worker.terminate(),
-  };
-}
-
-async function runOne(loader: ReturnType<typeof createLoader>, url: string, w: Workload, durationMs: number, first: number, store: StoreKind): Promise<SliceResult> {
+async function runOne(loader: Loader<SliceRequest, SliceResult>, url: string, w: Workload, durationMs: number, first: number, store: StoreKind): Promise<SliceResult> {
   const pending = loader.run({ url, method: w.method, path: w.path, bodies: w.bodies, expect: w.expect, concurrency: CONCURRENCY, durationMs, first });
   return pending.then((r) => {
     if (r.errors > 0) throw new Error(`${store} ${w.name}: ${w.method} ${w.path} expected ${w.expect}, got ${r.firstError} — aborting the bench`);
@@ -151,24 +122,9 @@ async function runOne(loader: ReturnType<typeof createLoader>, url: string, w: W
   });
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out.sort();
-}
-
 /** Warm-up, then SLICES rounds with the workload order rotated each round. Returns rows and the charges answered 200. */
 async function measureStore(store: StoreKind, url: string, list: Workload[]): Promise<{ rows: Row[]; charged: number }> {
-  const loader = createLoader();
+  const loader = createLoader<SliceRequest, SliceResult>(new URL('./httpLoad.ts', import.meta.url).href);
   try {
     let charged = 0;
     for (const w of list) {
@@ -220,32 +176,8 @@ async function checkLedger(plaza: RunningPlaza, store: StoreKind, charged: numbe
   if (!report.ok) throw new Error(`${store}: ledger verify failed after the bench:\n${report.problems.join('\n')}`);
 }
 
-/** A store for startPlaza: a SQLite file in a temp dir, or a fresh PostgreSQL schema named in the URL's `options`. */
-async function openStore(store: StoreKind): Promise<{ url: string; dataDir: string; drop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'plaza-bench-charges-'));
-  if (store === 'sqlite') return { url: `sqlite:${join(dataDir, 'plaza.db')}`, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(PG_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    dataDir,
-    drop: async () => {
-      rmSync(dataDir, { recursive: true, force: true });
-      await dropPostgresSchema(PG_URL, schema);
-    },
-  };
-}
-
 async function benchStore(store: StoreKind, withCharges: boolean): Promise<Row[]> {
-  const target = await openStore(store);
+  const target = await openBenchStore(store, 'charges');
   try {
     const plaza = await startPlaza(testConfig({ databaseUrl: target.url, dataDir: target.dataDir, host: '127.0.0.1', port: 0 }));
     try {

@@ -18,13 +18,10 @@
 // Writes bench/results/payments-<date>.json and bench/results/payments-latest.md.
 // Run: `npm run bench:payments`; PLAZA_BENCH_MS (per workload and store, default 6000), PLAZA_BENCH_SLICES (3),
 // PLAZA_BENCH_CONCURRENCY (16), PLAZA_BENCH_STORES (sqlite,postgres), PLAZA_BENCH_PG_URL.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import pg from 'pg';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { identityDeps } from '../src/admin/deps.js';
 import { testConfig } from '../src/config.js';
 import { setAppControls } from '../src/core/identity/appControls.js';
@@ -37,11 +34,11 @@ import { ensureWalletKey } from '../src/core/identity/walletKeys.js';
 import { ensureAsset } from '../src/core/ledger/assets.js';
 import { issue } from '../src/core/ledger/transfers.js';
 import { verifyLedger } from '../src/core/ledger/verify.js';
-import { dropPostgresSchema, type StoreKind } from '../src/db/database.js';
+import { concat, createLoader, openBenchStore, percentile } from './support.js';
+import type { StoreKind } from '../src/db/database.js';
 import { startPlaza, type RunningPlaza } from '../src/lifecycle.js';
 import { ensurePayments, KIND_PAYMENT, paymentAssetId, paymentsDeps, PI_PRECISION } from '../src/modules/payments/index.js';
 
-const PG_URL = process.env.PLAZA_BENCH_PG_URL ?? process.env.PLAZA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DURATION_MS = Number(process.env.PLAZA_BENCH_MS ?? 6000);
 const SLICES = Math.max(1, Number(process.env.PLAZA_BENCH_SLICES ?? 3));
 const CONCURRENCY = Math.max(1, Number(process.env.PLAZA_BENCH_CONCURRENCY ?? 16));
@@ -238,49 +235,10 @@ async function createFixture(plaza: RunningPlaza): Promise<Fixture> {
   return { key: revealAppSecret(s.box, stored), uids };
 }
 
-function createLoader(): { run(req: SliceRequest): Promise<SliceResult>; stop(): Promise<number> } {
-  // As bench/charges.ts: Node does not carry the parent's tsx loader into a worker, so a small boot script loads
-  // this file through tsx's API; off the main thread it only serves slices.
-  const entry = import.meta.url;
-  const boot = `import('tsx/esm/api').then((api) => api.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
-  const worker = new Worker(boot, { eval: true });
-  return {
-    run: (req) =>
-      new Promise<SliceResult>((resolve, reject) => {
-        const onError = (err: Error) => {
-          worker.off('message', onMessage);
-          reject(err);
-        };
-        const onMessage = (result: SliceResult) => {
-          worker.off('error', onError);
-          resolve(result);
-        };
-        worker.once('message', onMessage);
-        worker.once('error', onError);
-        worker.postMessage(req);
-      }),
-    stop: () => worker.terminate(),
-  };
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-function concat(parts: Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out.sort();
-}
-
 /** Warm-up, then SLICES rounds with the workload order rotated each round. Returns rows and the cycles completed. */
 async function measureStore(store: StoreKind, url: string, f: Fixture): Promise<{ rows: Row[]; completed: number }> {
-  const loader = createLoader();
+  // Off the main thread this file only serves slices (see the bottom of the file).
+  const loader = createLoader<SliceRequest, SliceResult>(import.meta.url);
   const list: WorkloadName[] = ['floor', 'cycle', 'get'];
   const ids: string[] = [];
   let completed = 0;
@@ -336,32 +294,8 @@ async function checkLedger(plaza: RunningPlaza, store: StoreKind, completed: num
   if (!report.ok) throw new Error(`${store}: ledger verify failed after the bench:\n${report.problems.join('\n')}`);
 }
 
-/** A store for startPlaza: a SQLite file in a temp dir, or a fresh PostgreSQL schema named in the URL's `options`. */
-async function openStore(store: StoreKind): Promise<{ url: string; dataDir: string; drop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'plaza-bench-payments-'));
-  if (store === 'sqlite') return { url: `sqlite:${join(dataDir, 'plaza.db')}`, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(PG_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: url.toString(),
-    dataDir,
-    drop: async () => {
-      rmSync(dataDir, { recursive: true, force: true });
-      await dropPostgresSchema(PG_URL, schema);
-    },
-  };
-}
-
 async function benchStore(store: StoreKind): Promise<{ rows: Row[]; completed: number }> {
-  const target = await openStore(store);
+  const target = await openBenchStore(store, 'payments');
   try {
     const plaza = await startPlaza(testConfig({ databaseUrl: target.url, dataDir: target.dataDir, host: '127.0.0.1', port: 0 }));
     try {
