@@ -6,11 +6,8 @@
 // in the Controls tab and disables / re-enables a content item; a developer sees neither control.
 // The UI is built once into a temporary directory, as in console.test.ts.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'vite';
 import { identityDeps } from '../../src/admin/deps.js';
 import { createAdminApi } from '../../src/admin/plugin.js';
 import { ensureAdminDeveloper } from '../../src/core/identity/developers.js';
@@ -23,50 +20,8 @@ import { createUiRoutes } from '../../src/web/ui.js';
 import { collectPageErrors, launchBrowser, newPage, screenshot, type Browser, type Page } from '../support/browser.js';
 import { http, startTestServer, type TestServer } from '../support/server.js';
 import { STORES } from '../support/stores.js';
+import { buildUi, DESKTOP, focused, inPage, noHorizontalScroll, PHONE, tabTo } from './uiKit.js';
 
-const root = new URL('../..', import.meta.url).pathname;
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 390, height: 844 };
-
-async function buildUi(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'plaza-ui-'));
-  await build({ configFile: join(root, 'web/ui/vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  return outDir;
-}
-
-// Page-side code is passed as text: the test tsconfig has no DOM types.
-function inPage<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
-}
-
-function focused(page: Page): Promise<{ tag: string; text: string; outline: string }> {
-  return inPage(
-    page,
-    `(() => {
-      const el = document.activeElement;
-      if (!el) return { tag: '', text: '', outline: 'none' };
-      const style = getComputedStyle(el);
-      const label = el.labels && el.labels[0] ? el.labels[0].textContent : null;
-      return { tag: el.tagName.toLowerCase(), text: (el.getAttribute('aria-label') ?? label ?? el.textContent ?? '').trim(), outline: style.outlineStyle + ' ' + style.outlineWidth };
-    })()`,
-  );
-}
-
-async function tabTo(page: Page, want: RegExp, max = 60): Promise<Array<{ tag: string; text: string; outline: string }>> {
-  const stops = [];
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const f = await focused(page);
-    stops.push(f);
-    if (want.test(f.text)) return stops;
-  }
-  assert.fail(`Tab never reached ${want}; stops: ${stops.map((s) => `${s.tag}:${s.text}`).join(' | ')}`);
-}
-
-async function noHorizontalScroll(page: Page): Promise<void> {
-  const { scroll, client } = await inPage<{ scroll: number; client: number }>(page, '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
-  assert.ok(scroll <= client, `the page scrolls sideways on a phone: ${scroll}px content in ${client}px`);
-}
 
 for (const kind of STORES) {
   describe(`browser: console products, audit log and newest blocks [${kind}]`, () => {
@@ -257,7 +212,7 @@ for (const kind of STORES) {
       // Keyboard only: from the page's heading to the edit button, every stop with a visible focus ring; Enter opens it.
       await page.setViewportSize(DESKTOP);
       await page.getByRole('heading', { level: 1 }).focus();
-      const stops = await tabTo(page, /^Edit mint$/);
+      const stops = await tabTo(page, /^Edit mint$/, 60);
       for (const stop of stops) assert.notEqual(stop.outline.split(' ')[0], 'none', `no focus ring on ${stop.tag}:${stop.text}`);
       await page.keyboard.press('Enter');
       await page.getByRole('form', { name: 'Edit mint' }).waitFor();

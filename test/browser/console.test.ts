@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'vite';
 import { identityDeps } from '../../src/admin/deps.js';
 import { createAdminApi } from '../../src/admin/plugin.js';
 import { startWebhookWorker } from '../../src/core/events/webhooks.js';
@@ -31,17 +30,8 @@ import { createUiRoutes } from '../../src/web/ui.js';
 import { collectPageErrors, launchBrowser, newPage, screenshot, type Browser, type Page } from '../support/browser.js';
 import { http, startTestServer, type TestServer } from '../support/server.js';
 import { STORES } from '../support/stores.js';
+import { buildUi, DESKTOP, focused, inPage, noHorizontalScroll, PHONE, tabTo } from './uiKit.js';
 
-const root = new URL('../..', import.meta.url).pathname;
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 390, height: 844 };
-
-/** Builds the UI into a fresh temporary directory (offline, ~1 s) and returns it. */
-async function buildUi(): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), 'plaza-ui-'));
-  await build({ configFile: join(root, 'web/ui/vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  return outDir;
-}
 
 async function startReceiver(): Promise<{ url: string; count(): number; close(): Promise<void> }> {
   let received = 0;
@@ -61,48 +51,13 @@ async function startReceiver(): Promise<{ url: string; count(): number; close():
 }
 
 // Page-side code is passed as text: the test tsconfig has no DOM types (and must not pretend Node has them).
-function inPage<T>(page: Page, expression: string): Promise<T> {
-  return page.evaluate(expression) as Promise<T>;
-}
-
 const TOKEN = "sessionStorage.getItem('plaza.console.token')";
-
-/** The focused element, described for assertions: its tag, accessible text and outline. */
-function focused(page: Page): Promise<{ tag: string; text: string; outline: string }> {
-  return inPage(
-    page,
-    `(() => {
-      const el = document.activeElement;
-      if (!el) return { tag: '', text: '', outline: 'none' };
-      const style = getComputedStyle(el);
-      const label = el.labels && el.labels[0] ? el.labels[0].textContent : null;
-      return { tag: el.tagName.toLowerCase(), text: (el.getAttribute('aria-label') ?? label ?? el.textContent ?? '').trim(), outline: style.outlineStyle + ' ' + style.outlineWidth };
-    })()`,
-  );
-}
-
-/** Presses Tab until the focused element's text matches, at most `max` times; returns every stop on the way. */
-async function tabTo(page: Page, want: RegExp, max = 40): Promise<Array<{ tag: string; text: string; outline: string }>> {
-  const stops = [];
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const f = await focused(page);
-    stops.push(f);
-    if (want.test(f.text)) return stops;
-  }
-  assert.fail(`Tab never reached ${want}; stops: ${stops.map((s) => `${s.tag}:${s.text}`).join(' | ')}`);
-}
 
 /** Waits for `target`; when an error banner shows instead, fails with its text. */
 async function expectVisible(page: Page, target: ReturnType<Page['getByText']>): Promise<void> {
   const alert = page.getByRole('alert');
   await target.or(alert).first().waitFor();
   if (!(await target.first().isVisible())) assert.fail(`the page shows an error: ${await alert.first().innerText()}`);
-}
-
-async function noHorizontalScroll(page: Page): Promise<void> {
-  const { scroll, client } = await inPage<{ scroll: number; client: number }>(page, '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
-  assert.ok(scroll <= client, `the page scrolls sideways on a phone: ${scroll}px content in ${client}px`);
 }
 
 // The console is the same bundle on both stores; the server side it calls differs, so the flow runs on each.
@@ -412,28 +367,28 @@ for (const kind of STORES) {
       const first = await tabTo(page, /./, 1);
       assert.equal(first[0]!.text, 'Skip to content');
       // Fill the form and create the app with the keyboard alone.
-      let stops = await tabTo(page, /^App name$/);
+      let stops = await tabTo(page, /^App name$/, 40);
       for (const s of stops) assert.doesNotMatch(s.outline, /^none/, `focus is visible on ${s.tag} "${s.text}"`);
       await page.keyboard.type('Keyboard Cafe');
-      stops = await tabTo(page, /^Create app$/);
+      stops = await tabTo(page, /^Create app$/, 40);
       assert.doesNotMatch(stops.at(-1)!.outline, /^none/);
       await page.keyboard.press('Enter');
       await page.getByTestId('new-secret').waitFor();
-      stops = await tabTo(page, /^Copy Secret$/);
+      stops = await tabTo(page, /^Copy Secret$/, 40);
       await page.keyboard.press('Enter');
       await page.getByRole('button', { name: 'Copy Secret' }).getByText(/Copied|Copy/).waitFor();
-      stops = await tabTo(page, /^Open Keyboard Cafe$/);
+      stops = await tabTo(page, /^Open Keyboard Cafe$/, 40);
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Keyboard Cafe' }).waitFor();
       // After an in-app navigation focus sits on the new page's heading, so Tab continues from there.
       assert.equal((await focused(page)).tag, 'h1');
-      stops = await tabTo(page, /^Webhooks$/);
+      stops = await tabTo(page, /^Webhooks$/, 40);
       assert.ok(stops.some((s) => s.text === 'Copy App key'), 'the appkey copy button is on the way');
       for (const s of stops) assert.doesNotMatch(s.outline, /^none/, `focus is visible on ${s.tag} "${s.text}"`);
       await screenshot(page, 'console-keyboard-focus');
       await page.keyboard.press('Enter');
       await page.getByLabel('Endpoint URL').waitFor();
-      await tabTo(page, /^Register$/);
+      await tabTo(page, /^Register$/, 40);
       assert.deepEqual(errors, []);
       await page.close();
     });
